@@ -1,0 +1,14 @@
+import type { NestApplicationOptions } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+
+/** Nest's own body parser is off: ours runs inside the pipeline so its errors get our JSON body. */
+export const GATEWAY_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
+
+/** Everything main.ts does to the app before listening, shared with the end-to-end tests. */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,28 @@
+import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+
+export const MAX_TOKENS_LIMIT = 2048;
+
+/** Body of POST /v1/generate. Unknown fields are rejected and nothing is coerced. */
+export class GenerateRequestDto {
+  @IsString()
+  @IsNotEmpty()
+  prompt!: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TOKENS_LIMIT)
+  max_tokens: number = 256;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(2)
+  temperature: number = 0.7;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  top_p: number = 0.9;
+}

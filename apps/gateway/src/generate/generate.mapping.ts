@@ -1,0 +1,42 @@
+import type { GenerationRequest, GenerationResult } from '@gateway/inference';
+
+import type { GenerateRequestDto } from './dto/generate-request.dto';
+
+export interface GenerateResponseBody {
+  generated_text: string;
+  prompt: string;
+  tokens_generated: number;
+  finish_reason: 'stop' | 'length';
+  model: string;
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  timings: { load_ms?: number; prompt_eval_ms?: number; eval_ms?: number };
+}
+
+export function toGenerationRequest(body: GenerateRequestDto, model: string): GenerationRequest {
+  return {
+    model,
+    input: { kind: 'prompt', prompt: body.prompt },
+    params: { maxTokens: body.max_tokens, temperature: body.temperature, topP: body.top_p },
+  };
+}
+
+export function toGenerateResponse(prompt: string, result: GenerationResult): GenerateResponseBody {
+  const { promptTokens, completionTokens } = result.usage;
+  return {
+    generated_text: result.text,
+    prompt,
+    tokens_generated: completionTokens,
+    finish_reason: result.finishReason,
+    model: result.model,
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
+    timings: {
+      load_ms: result.timings.loadMs,
+      prompt_eval_ms: result.timings.promptEvalMs,
+      eval_ms: result.timings.evalMs,
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GatewayConfig } from '@gateway/config';
+import {
+  collectStream,
+  GenerationCancelledError,
+  INFERENCE_PROVIDER,
+  InferenceError,
+  UpstreamProtocolError,
+  UpstreamTimeoutError,
+  type GenerationEvent,
+  type GenerationRequest,
+  type GenerationResult,
+  type InferenceProvider,
+} from '@gateway/inference';
+import { currentObservation, GatewayMetrics } from '@gateway/metrics';
+
+import { StreamDeadlines } from './stream-deadlines';
+
+/**
+ * Every generation goes through here, whatever the route or backend: it applies the timeouts, turns a
+ * client disconnect into an upstream abort, and records the token and latency metrics in one place.
+ */
+@Injectable()
+export class GenerationService {
+  constructor(
+    @Inject(INFERENCE_PROVIDER) private readonly provider: InferenceProvider,
+    private readonly config: GatewayConfig,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  generate(route: string, request: GenerationRequest, callerSignal: AbortSignal): Promise<GenerationResult> {
+    return collectStream(this.stream(route, request, callerSignal));
+  }
+
+  async *stream(
+    route: string,
+    request: GenerationRequest,
+    callerSignal: AbortSignal,
+  ): AsyncGenerator<GenerationEvent> {
+    const labels = { route, model: request.model };
+    const abort = new AbortController();
+    const aborted = new Promise<never>((_, reject) => {
+      abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true });
+    });
+    aborted.catch(() => undefined);
+    const onCallerGone = (): void => abort.abort(new GenerationCancelledError('the client disconnected'));
+    if (callerSignal.aborted) {
+      onCallerGone();
+    }
+    callerSignal.addEventListener('abort', onCallerGone, { once: true });
+    const deadlines = new StreamDeadlines(this.config.timeouts, (error) => abort.abort(error));
+    const started = performance.now();
+    let firstTokenAt: number | undefined;
+    let finished = false;
+    const iterator = this.provider.stream(request, { signal: abort.signal })[Symbol.asyncIterator]();
+    deadlines.start();
+    try {
+      while (true) {
+        // Racing the abort keeps timeouts and disconnects prompt even if a backend ignores its signal.
+        const next = await Promise.race([iterator.next(), aborted]);
+        if (next.done) {
+          throw new UpstreamProtocolError('the inference stream ended before it reported completion');
+        }
+        const event = next.value;
+        deadlines.progress();
+        if (event.type === 'delta' && firstTokenAt === undefined) {
+          firstTokenAt = performance.now();
+          this.metrics.timeToFirstToken.observe(labels, (firstTokenAt - started) / 1000);
+        }
+        if (event.type === 'done') {
+          finished = true;
+          this.recordUsage(labels, event.result, started, firstTokenAt);
+        }
+        yield event;
+        if (finished) {
+          return;
+        }
+      }
+    } catch (error) {
+      throw abort.signal.aborted && abort.signal.reason instanceof InferenceError
+        ? abort.signal.reason
+        : error;
+    } finally {
+      deadlines.stop();
+      callerSignal.removeEventListener('abort', onCallerGone);
+      if (!finished) {
+        this.recordCancellation(labels, abort.signal);
+        abort.abort(new GenerationCancelledError('the generation was abandoned'));
+        void Promise.resolve(iterator.return?.()).catch(() => undefined);
+      }
+      const observation = currentObservation();
+      if (observation) {
+        observation.upstreamSeconds += (performance.now() - started) / 1000;
+      }
+    }
+  }
+
+  private recordUsage(
+    labels: { route: string; model: string },
+    result: GenerationResult,
+    started: number,
+    firstTokenAt: number | undefined,
+  ): void {
+    this.metrics.promptTokens.inc(labels, result.usage.promptTokens);
+    this.metrics.completionTokens.inc(labels, result.usage.completionTokens);
+    const now = performance.now();
+    this.metrics.upstreamDuration.observe(labels, (now - started) / 1000);
+    if (firstTokenAt !== undefined && result.usage.completionTokens > 1 && now > firstTokenAt) {
+      const rate = (result.usage.completionTokens - 1) / ((now - firstTokenAt) / 1000);
+      this.metrics.outputTokensPerSecond.observe(labels, rate);
+    }
+  }
+
+  private recordCancellation(labels: { route: string; model: string }, signal: AbortSignal): void {
+    if (!signal.aborted) {
+      return;
+    }
+    const reason: unknown = signal.reason;
+    if (reason instanceof UpstreamTimeoutError) {
+      this.metrics.cancellations.inc({ ...labels, reason: 'timeout' });
+    } else if (reason instanceof GenerationCancelledError) {
+      this.metrics.cancellations.inc({ ...labels, reason: 'client_disconnect' });
+    }
+  }
+}

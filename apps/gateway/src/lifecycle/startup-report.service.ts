@@ -1,0 +1,40 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { GatewayConfig } from '@gateway/config';
+import { INFERENCE_PROVIDER, normaliseModelName, type InferenceProvider } from '@gateway/inference';
+
+/** Says at start-up what serves the requests, and warns (without failing) when the backend is not there yet. */
+@Injectable()
+export class StartupReportService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Startup');
+
+  constructor(
+    @Inject(INFERENCE_PROVIDER) private readonly provider: InferenceProvider,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.report();
+  }
+
+  private async report(): Promise<void> {
+    const { modelName, backend, ollamaHost } = this.config.inference;
+    const where = backend === 'ollama' ? ` at ${ollamaHost}` : '';
+    this.logger.log(`inference backend: ${backend}${where}; model: ${modelName}`);
+    try {
+      const models = await this.provider.listModels({
+        signal: AbortSignal.timeout(this.config.timeouts.healthCheckMs),
+      });
+      const names = models.map((m) => m.name);
+      this.logger.log(`backend has ${names.length} model(s): ${names.join(', ') || '(none)'}`);
+      if (!names.some((name) => normaliseModelName(name) === normaliseModelName(modelName))) {
+        this.logger.warn(
+          `configured model '${modelName}' is not on the backend; /ready answers 503 until it is`,
+        );
+      }
+    } catch (error) {
+      this.logger.warn(
+        `inference backend not reachable at start-up (${(error as Error).message}); serving anyway, /ready answers 503 until it is`,
+      );
+    }
+  }
+}

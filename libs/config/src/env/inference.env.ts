@@ -1,0 +1,48 @@
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+
+import { ToInt } from './env-transforms';
+
+export const INFERENCE_BACKENDS = ['ollama', 'embedded'] as const;
+export type InferenceBackend = (typeof INFERENCE_BACKENDS)[number];
+
+/** Which engine generates tokens and where it lives. */
+export class InferenceEnv {
+  /** No default here: development falls back to `embedded`, production must choose (see cross-checks). */
+  @IsOptional()
+  @IsIn(INFERENCE_BACKENDS)
+  INFERENCE_BACKEND?: InferenceBackend;
+
+  @IsString()
+  @MinLength(1)
+  OLLAMA_HOST = 'http://127.0.0.1:11434';
+
+  @IsString()
+  @MinLength(1)
+  MODEL_NAME = 'qwen2.5:0.5b';
+
+  /** GGUF file for the embedded backend; unset means the generated random-weights test model. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  MODEL_PATH?: string;
+
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  EMBEDDED_THREADS = 1;
+
+  /** Context window (tokens) of the embedded engine, per sequence. */
+  @ToInt()
+  @IsInt()
+  @Min(64)
+  @Max(131_072)
+  EMBEDDED_CONTEXT_SIZE = 2048;
+
+  /** Requests the embedded engine serves at once (one context sequence each); the rest wait. */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  EMBEDDED_PARALLEL = 2;
+}

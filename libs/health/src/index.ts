@@ -1,0 +1,3 @@
+export * from './health.module';
+export * from './inference.health';
+export * from './with-timeout';

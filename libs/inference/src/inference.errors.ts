@@ -1,0 +1,75 @@
+export type InferenceErrorCode =
+  | 'upstream_unavailable'
+  | 'upstream_busy'
+  | 'model_not_found'
+  | 'upstream_rejected'
+  | 'upstream_timeout'
+  | 'upstream_protocol_error'
+  | 'upstream_error'
+  | 'cancelled';
+
+/** Base of every failure a backend reports; mapped to HTTP in exactly one place. */
+export abstract class InferenceError extends Error {
+  abstract readonly code: InferenceErrorCode;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The backend could not be reached (connection refused, DNS, reset). */
+export class UpstreamUnavailableError extends InferenceError {
+  readonly code = 'upstream_unavailable';
+}
+
+/** The backend is up but refuses more work right now. */
+export class UpstreamBusyError extends InferenceError {
+  readonly code = 'upstream_busy';
+}
+
+export class ModelNotFoundError extends InferenceError {
+  readonly code = 'model_not_found';
+
+  constructor(
+    readonly model: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`model '${model}' is not available on the inference backend`, options);
+  }
+}
+
+/** The backend rejected the request's content (bad option, prompt too long for the context...). */
+export class UpstreamRejectedError extends InferenceError {
+  readonly code = 'upstream_rejected';
+}
+
+export type TimeoutPhase = 'first_token' | 'idle' | 'total' | 'connect';
+
+export class UpstreamTimeoutError extends InferenceError {
+  readonly code = 'upstream_timeout';
+
+  constructor(
+    readonly phase: TimeoutPhase,
+    readonly afterMs: number,
+  ) {
+    super(
+      `the inference backend did not answer in time (${phase.replace('_', ' ')} timeout after ${afterMs} ms)`,
+    );
+  }
+}
+
+/** The backend answered something that breaks its protocol: an error line mid-stream, a truncated stream. */
+export class UpstreamProtocolError extends InferenceError {
+  readonly code = 'upstream_protocol_error';
+}
+
+/** The caller went away; the generation was stopped on purpose. */
+export class GenerationCancelledError extends InferenceError {
+  readonly code = 'cancelled';
+}
+
+/** The backend failed while handling the request (its own 5xx). */
+export class UpstreamServerError extends InferenceError {
+  readonly code = 'upstream_error';
+}

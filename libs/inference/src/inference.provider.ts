@@ -1,0 +1,25 @@
+import type {
+  GenerationEvent,
+  GenerationOptions,
+  GenerationRequest,
+  GenerationResult,
+  ModelInfo,
+  ModelStatus,
+} from './inference.types';
+
+/** The seam between the HTTP surface and whatever generates tokens. */
+export interface InferenceProvider {
+  /** Short name for logs and diagnostics (`ollama`, `embedded`). */
+  readonly backendName: string;
+
+  /** Streams deltas then one `done` event; throws InferenceError subclasses, never HTTP errors. */
+  stream(request: GenerationRequest, options?: GenerationOptions): AsyncIterable<GenerationEvent>;
+
+  /** The whole generation at once (implemented by draining `stream`). */
+  generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult>;
+
+  listModels(options?: GenerationOptions): Promise<ModelInfo[]>;
+
+  /** Whether the backend answers and the model is there and warm; never generates tokens. */
+  modelStatus(model: string, options?: GenerationOptions): Promise<ModelStatus>;
+}

@@ -1,0 +1,77 @@
+export type FinishReason = 'stop' | 'length';
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+/** What to continue: a raw prompt, or a conversation rendered with the model's chat template. */
+export type GenerationInput = { kind: 'prompt'; prompt: string } | { kind: 'chat'; messages: ChatMessage[] };
+
+export interface SamplingParams {
+  maxTokens: number;
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  stop?: string[];
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  /** `json` for any JSON object, or a JSON schema the output must follow. */
+  format?: 'json' | Record<string, unknown>;
+}
+
+export interface GenerationRequest {
+  /** The backend's model name (already resolved from any public alias). */
+  model: string;
+  input: GenerationInput;
+  params: SamplingParams;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Backend-reported durations in milliseconds; absent when the backend did not report them. */
+export interface GenerationTimings {
+  loadMs?: number;
+  promptEvalMs?: number;
+  evalMs?: number;
+}
+
+export interface GenerationResult {
+  model: string;
+  text: string;
+  finishReason: FinishReason;
+  usage: TokenUsage;
+  timings: GenerationTimings;
+}
+
+/** A stream yields text deltas and ends with exactly one `done` event; anything else is a failure. */
+export type GenerationEvent = { type: 'delta'; text: string } | { type: 'done'; result: GenerationResult };
+
+export interface GenerationOptions {
+  /** Aborting it stops generation and releases the backend's slot. */
+  signal?: AbortSignal;
+}
+
+export interface ModelInfo {
+  /** Canonical name, tag included (`llama3:latest`). */
+  name: string;
+  sizeBytes?: number;
+  modifiedAt?: string;
+  family?: string;
+}
+
+export interface ModelStatus {
+  /** The backend answered. */
+  reachable: boolean;
+  /** The model exists on the backend. */
+  present: boolean;
+  /** The model is loaded in memory (warm). */
+  loaded: boolean;
+  /** Names the backend has, for diagnostics. */
+  available: string[];
+}

@@ -1,0 +1,53 @@
+import type { ChatResponse, GenerateResponse, Options } from 'ollama';
+
+import type { FinishReason, GenerationResult, SamplingParams } from '../inference.types';
+
+const NS_PER_MS = 1_000_000;
+
+/** Maps our sampling parameters onto Ollama's `options` (its names, its units). */
+export function toOllamaOptions(params: SamplingParams): Partial<Options> {
+  const options: Partial<Options> = { num_predict: params.maxTokens };
+  if (params.temperature !== undefined) {
+    options.temperature = params.temperature;
+  }
+  if (params.topP !== undefined) {
+    options.top_p = params.topP;
+  }
+  if (params.seed !== undefined) {
+    options.seed = params.seed;
+  }
+  if (params.stop !== undefined && params.stop.length > 0) {
+    options.stop = params.stop;
+  }
+  if (params.presencePenalty !== undefined) {
+    options.presence_penalty = params.presencePenalty;
+  }
+  if (params.frequencyPenalty !== undefined) {
+    options.frequency_penalty = params.frequencyPenalty;
+  }
+  return options;
+}
+
+/** finish_reason comes from done_reason; `length` only when Ollama says the limit was hit. */
+export function toFinishReason(doneReason: string | undefined): FinishReason {
+  return doneReason === 'length' ? 'length' : 'stop';
+}
+
+/** The final chunk's counters and durations; Ollama omits the fields that are zero. */
+export function toFinalResult(model: string, chunk: GenerateResponse | ChatResponse): GenerationResult {
+  return {
+    model: chunk.model || model,
+    text: '',
+    finishReason: toFinishReason(chunk.done_reason),
+    usage: { promptTokens: chunk.prompt_eval_count ?? 0, completionTokens: chunk.eval_count ?? 0 },
+    timings: {
+      loadMs: nsToMs(chunk.load_duration),
+      promptEvalMs: nsToMs(chunk.prompt_eval_duration),
+      evalMs: nsToMs(chunk.eval_duration),
+    },
+  };
+}
+
+function nsToMs(ns: number | undefined): number | undefined {
+  return typeof ns === 'number' && ns > 0 ? ns / NS_PER_MS : undefined;
+}

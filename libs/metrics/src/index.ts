@@ -1,0 +1,3 @@
+export * from './gateway-metrics';
+export * from './metrics.module';
+export * from './request-observation';
