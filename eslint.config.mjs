@@ -25,11 +25,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/config/src/**/*.ts', '**/*.spec.ts', '**/*.e2e-spec.ts', 'apps/gateway/test/**/*.ts', 'tools/**/*.ts'],
+    files: ['libs/config/src/**/*.ts', '**/*.spec.ts', '**/*.e2e-spec.ts', 'apps/gateway/test/**/*.ts', 'test/**/*.ts', 'tools/**/*.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'apps/gateway/test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'apps/gateway/test/**/*.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
