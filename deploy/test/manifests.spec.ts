@@ -1,0 +1,116 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+import { CrdSchemas } from './support/crd-schema';
+import {
+  DEPLOY_DIR,
+  DEPLOYABLE_PATHS,
+  find,
+  parseYamlDocuments,
+  render,
+  type K8sObject,
+} from './support/render';
+import { validateStrict } from './support/strict-k8s-schema';
+
+const operatorSchemas = CrdSchemas.load('monitoring.coreos.com/v1');
+const RENDERED_PATHS = ['deploy/base', ...DEPLOYABLE_PATHS];
+
+async function schemaErrors(object: K8sObject): Promise<string[]> {
+  if (operatorSchemas.handles(object)) {
+    return operatorSchemas.validate(object);
+  }
+  const check = await validateStrict(object);
+  return check.known ? check.errors : [`no schema known for ${object.apiVersion} ${object.kind}`];
+}
+
+/** Renders a throw-away kustomization inside deploy/ (kustomize refuses absolute bases). */
+function renderVariant(base: string, patch: string): K8sObject[] {
+  const scratch = join(DEPLOY_DIR, '.tmp');
+  mkdirSync(scratch, { recursive: true });
+  const dir = mkdtempSync(join(scratch, 'variant-'));
+  try {
+    const kustomization = `resources:\n  - ${relative(dir, join(DEPLOY_DIR, '..', base))}\npatches:\n${patch}`;
+    writeFileSync(join(dir, 'kustomization.yaml'), kustomization);
+    const text = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+    return parseYamlDocuments(text) as K8sObject[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe.each(RENDERED_PATHS)('%s', (path) => {
+  const objects = render(path);
+
+  it('renders, with the Namespace first so it exists before anything in it', () => {
+    expect(objects.length).toBeGreaterThan(5);
+    expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'llm-serving' } });
+  });
+
+  it('puts every namespaced object in llm-serving', () => {
+    const misplaced = objects
+      .filter((object) => object.kind !== 'Namespace' && object.metadata.namespace !== 'llm-serving')
+      .map((object) => `${object.kind}/${object.metadata.name}`);
+    expect(misplaced).toEqual([]);
+  });
+
+  it('validates every object against its schema, unknown fields rejected', async () => {
+    const problems: string[] = [];
+    for (const object of objects) {
+      for (const error of await schemaErrors(object)) {
+        problems.push(`${object.kind}/${object.metadata.name}: ${error}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the strict schema check', () => {
+  it('rejects a misspelled field that kustomize renders without complaint', async () => {
+    const objects = renderVariant(
+      'deploy/overlays/dev',
+      `  - target: {kind: Deployment, name: llm-api}
+    patch: |-
+      - op: add
+        path: /spec/template/spec/containers/0/ports/0/protocl
+        value: TCP
+`,
+    );
+    const errors = await schemaErrors(find(objects, 'Deployment', 'llm-api'));
+    expect(errors).toEqual(['unknown field "/spec/template/spec/containers/0/ports/0/protocl"']);
+  });
+
+  it('rejects misspelled and mistyped fields at any depth, but accepts map keys', async () => {
+    const statefulSet = structuredClone(find(render('deploy/overlays/prod'), 'StatefulSet', 'ollama'));
+    const spec = statefulSet.spec as { template: { spec: Record<string, unknown> }; replicas: unknown };
+    spec.template.spec.terminationGracePeriod = 30;
+    spec.replicas = 'one';
+    statefulSet.metadata.labels = { ...statefulSet.metadata.labels, 'any-key.example.com/x': 'y' };
+    const errors = await schemaErrors(statefulSet);
+    expect(errors).toContain('unknown field "/spec/template/spec/terminationGracePeriod"');
+    expect(errors.some((error) => error.includes('/spec/replicas'))).toBe(true);
+    expect(errors.join('\n')).not.toContain('any-key');
+  });
+
+  it('rejects unknown kinds instead of passing them unchecked', async () => {
+    const object = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
+    expect(await schemaErrors(object)).toEqual(['no schema known for example.com/v1 Widget']);
+  });
+
+  it('checks operator objects against their CRD schema', async () => {
+    const monitor = structuredClone(find(render('deploy/overlays/prod'), 'ServiceMonitor', 'llm-api'));
+    const endpoints = (monitor.spec as { endpoints: Record<string, unknown>[] }).endpoints;
+    endpoints[0].intervall = '15s';
+    endpoints[0].scrapeTimeout = '10 seconds';
+    expect(await schemaErrors(monitor)).toEqual([
+      '/spec/endpoints/0/scrapeTimeout: "10 seconds" does not match ' +
+        '^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$',
+      'unknown field "/spec/endpoints/0/intervall"',
+    ]);
+
+    const rule = structuredClone(find(render('deploy/overlays/prod'), 'PrometheusRule', 'llm-gateway'));
+    const groups = (rule.spec as { groups: { rules: Record<string, unknown>[] }[] }).groups;
+    delete groups[0].rules[0].expr;
+    expect(await schemaErrors(rule)).toEqual(['/spec/groups/0/rules/0/expr: required']);
+  });
+});

@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { parseAllDocuments } from 'yaml';
+
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
+export const DEPLOY_DIR = join(REPO_ROOT, 'deploy');
+
+/** Every kustomization a developer or a skaffold profile can deploy. */
+export const DEPLOYABLE_PATHS = ['deploy/overlays/dev', 'deploy/overlays/prod', 'deploy/overlays/prod-gpu'];
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [field: string]: unknown;
+}
+
+const cache = new Map<string, K8sObject[]>();
+
+/** Renders a kustomization (path relative to the repo root) with `kubectl kustomize`. */
+export function render(path: string): K8sObject[] {
+  const cached = cache.get(path);
+  if (cached) {
+    return cached;
+  }
+  const yamlText = execFileSync('kubectl', ['kustomize', join(REPO_ROOT, path)], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const objects = parseYamlDocuments(yamlText) as K8sObject[];
+  cache.set(path, objects);
+  return objects;
+}
+
+export function parseYamlDocuments(text: string): unknown[] {
+  return parseAllDocuments(text).map((doc) => {
+    if (doc.errors.length > 0) {
+      throw new Error(doc.errors.map((error) => error.message).join('\n'));
+    }
+    return doc.toJS() as unknown;
+  });
+}
+
+export function readRepoFile(path: string): string {
+  return readFileSync(join(REPO_ROOT, path), 'utf8');
+}
+
+export function find(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
+  if (!found) {
+    throw new Error(`${kind}/${name} not rendered`);
+  }
+  return found;
+}
