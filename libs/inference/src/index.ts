@@ -4,5 +4,6 @@ export * from './inference.errors';
 export * from './inference.module';
 export * from './inference.provider';
 export * from './inference.types';
+export * from './model-catalog';
 export * from './model-names';
 export * from './ollama/ollama.service';

@@ -6,6 +6,7 @@ export type InferenceErrorCode =
   | 'upstream_timeout'
   | 'upstream_protocol_error'
   | 'upstream_error'
+  | 'unknown_model'
   | 'cancelled';
 
 /** Base of every failure a backend reports; mapped to HTTP in exactly one place. */
@@ -72,4 +73,13 @@ export class GenerationCancelledError extends InferenceError {
 /** The backend failed while handling the request (its own 5xx). */
 export class UpstreamServerError extends InferenceError {
   readonly code = 'upstream_error';
+}
+
+/** The caller asked for a model this gateway does not serve (the caller's mistake: 404). */
+export class UnknownModelError extends InferenceError {
+  readonly code = 'unknown_model';
+
+  constructor(readonly model: string) {
+    super(`model '${model}' does not exist or is not served by this gateway`);
+  }
 }

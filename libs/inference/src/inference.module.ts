@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 
 import { INFERENCE_PROVIDER } from './inference.constants';
+import { ModelCatalog } from './model-catalog';
 import type { InferenceProvider } from './inference.provider';
 import { OllamaService } from './ollama/ollama.service';
 
@@ -14,7 +15,8 @@ import { OllamaService } from './ollama/ollama.service';
       useFactory: (config: GatewayConfig): InferenceProvider =>
         new OllamaService(config.inference.ollamaHost),
     },
+    ModelCatalog,
   ],
-  exports: [INFERENCE_PROVIDER],
+  exports: [INFERENCE_PROVIDER, ModelCatalog],
 })
 export class InferenceModule {}

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
-import { GatewayConfig } from '@gateway/config';
+import { ModelCatalog } from '@gateway/inference';
 import type { Response } from 'express';
 
 import { GenerationService } from '../generation/generation.service';
@@ -13,7 +13,7 @@ export const GENERATE_ROUTE = '/v1/generate';
 export class GenerateController {
   constructor(
     private readonly generation: GenerationService,
-    private readonly config: GatewayConfig,
+    private readonly catalog: ModelCatalog,
   ) {}
 
   /** 200, not 201: a generation creates nothing. */
@@ -23,7 +23,7 @@ export class GenerateController {
     @Body() body: GenerateRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<GenerateResponseBody> {
-    const request = toGenerationRequest(body, this.config.inference.modelName);
+    const request = toGenerationRequest(body, this.catalog.defaultEntry.backendModel);
     const result = await this.generation.generate(GENERATE_ROUTE, request, clientAbortSignal(res));
     return toGenerateResponse(body.prompt, result);
   }

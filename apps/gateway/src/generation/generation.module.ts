@@ -6,6 +6,6 @@ import { GenerationService } from './generation.service';
 @Module({
   imports: [InferenceModule],
   providers: [GenerationService],
-  exports: [GenerationService],
+  exports: [GenerationService, InferenceModule],
 })
 export class GenerationModule {}

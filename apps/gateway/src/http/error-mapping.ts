@@ -13,6 +13,7 @@ const INFERENCE_STATUS: Record<InferenceErrorCode, number> = {
   upstream_protocol_error: HttpStatus.BAD_GATEWAY,
   upstream_error: HttpStatus.BAD_GATEWAY,
   cancelled: 499,
+  unknown_model: HttpStatus.NOT_FOUND,
 };
 
 const RETRYABLE_AFTER_SECONDS: Partial<Record<InferenceErrorCode, number>> = {

@@ -16,9 +16,11 @@ export class InferenceEnv {
   @MinLength(1)
   OLLAMA_HOST = 'http://127.0.0.1:11434';
 
+  /** Defaults to qwen2.5:0.5b on Ollama, to the GGUF file's name on the embedded engine. */
+  @IsOptional()
   @IsString()
   @MinLength(1)
-  MODEL_NAME = 'qwen2.5:0.5b';
+  MODEL_NAME?: string;
 
   /** GGUF file for the embedded backend; unset means the generated random-weights test model. */
   @IsOptional()
