@@ -1,0 +1,297 @@
+import { DEPLOYABLE_PATHS, find, render, type K8sObject } from './support/render';
+import { allContainers, podTemplate, workloads, type Container, type PodSpec } from './support/workloads';
+
+const PROD_PATHS = ['deploy/overlays/prod', 'deploy/overlays/prod-gpu'];
+
+interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+}
+
+function serviceSpec(service: K8sObject): { selector?: Record<string, string>; ports: ServicePort[] } {
+  return service.spec as { selector?: Record<string, string>; ports: ServicePort[] };
+}
+
+function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+function gatewayPod(objects: K8sObject[]): PodSpec {
+  return podTemplate(find(objects, 'Deployment', 'llm-api')).spec;
+}
+
+function container(spec: PodSpec, name: string): Container {
+  const found = allContainers(spec).find((candidate) => candidate.name === name);
+  if (!found) {
+    throw new Error(`container ${name} missing`);
+  }
+  return found;
+}
+
+describe.each(DEPLOYABLE_PATHS)('policy: %s', (path) => {
+  const objects = render(path);
+  const pods = workloads(objects).map((workload) => ({ workload, template: podTemplate(workload) }));
+
+  it('pins every image to an explicit tag, never latest (released versions in prod)', () => {
+    for (const { template } of pods) {
+      for (const { image } of allContainers(template.spec)) {
+        const tag = /^[^@]+:([^:/@]+)$/.exec(image)?.[1];
+        expect({ image, tag }).toEqual({ image, tag: expect.any(String) as string });
+        expect(tag).not.toBe('latest');
+        if (PROD_PATHS.includes(path)) {
+          expect(tag).toMatch(/^v?\d+\.\d+\.\d+/);
+        }
+      }
+    }
+  });
+
+  it('gives every container (init containers too) CPU and memory requests and limits', () => {
+    for (const { template } of pods) {
+      for (const { name, resources } of allContainers(template.spec)) {
+        for (const kind of ['requests', 'limits'] as const) {
+          expect({ name, kind, cpu: resources?.[kind]?.cpu, memory: resources?.[kind]?.memory }).toEqual({
+            name,
+            kind,
+            cpu: expect.any(String) as string,
+            memory: expect.any(String) as string,
+          });
+        }
+      }
+    }
+  });
+
+  it('meets the restricted Pod Security Standard the namespace enforces', () => {
+    expect(find(objects, 'Namespace', 'llm-serving').metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+    });
+    for (const { template } of pods) {
+      const podSecurity = template.spec.securityContext;
+      expect(template.spec.hostNetwork ?? false).toBe(false);
+      expect(template.spec.hostPID ?? false).toBe(false);
+      for (const { name, securityContext } of allContainers(template.spec)) {
+        expect({ name, nonRoot: securityContext?.runAsNonRoot ?? podSecurity?.runAsNonRoot }).toEqual({
+          name,
+          nonRoot: true,
+        });
+        expect(securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
+        expect(securityContext?.capabilities?.add ?? []).toEqual([]);
+        expect(securityContext?.seccompProfile?.type ?? podSecurity?.seccompProfile?.type).toBe(
+          'RuntimeDefault',
+        );
+      }
+    }
+  });
+
+  it('hardens and sizes the gateway as specified', () => {
+    const spec = gatewayPod(objects);
+    const gateway = container(spec, 'gateway');
+    expect(spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(gateway.securityContext).toEqual({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(gateway.resources).toEqual({
+      requests: { cpu: '200m', memory: '256Mi' },
+      limits: { cpu: '500m', memory: '512Mi' },
+    });
+    const tmp = gateway.volumeMounts?.find((mount) => mount.mountPath === '/tmp');
+    expect(spec.volumes?.find((volume) => volume.name === tmp?.name)?.emptyDir).toBeDefined();
+    expect(gateway.livenessProbe?.httpGet?.path).toBe('/health');
+    expect(gateway.readinessProbe?.httpGet?.path).toBe('/ready');
+    expect(gateway.startupProbe?.httpGet?.path).toBeDefined();
+    expect(gateway.lifecycle?.preStop?.exec?.command).toEqual(['sleep', '5']);
+    expect(spec.topologySpreadConstraints?.[0]?.topologyKey).toBe('kubernetes.io/hostname');
+    expect(podTemplate(find(objects, 'Deployment', 'llm-api')).metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '8080',
+      'prometheus.io/path': '/metrics',
+    });
+  });
+
+  it('runs Ollama as a single-model StatefulSet on a 10Gi volume with slow-start probes', () => {
+    const statefulSet = find(objects, 'StatefulSet', 'ollama');
+    const spec = podTemplate(statefulSet).spec;
+    const ollama = container(spec, 'ollama');
+    const env = Object.fromEntries(
+      ((ollama as { env?: { name: string; value?: string }[] }).env ?? []).map((entry) => [
+        entry.name,
+        entry.value,
+      ]),
+    );
+    expect(ollama.image).toMatch(/^ollama\/ollama:\d+\.\d+\.\d+$/);
+    expect(env).toMatchObject({ OLLAMA_HOST: '0.0.0.0:11434', OLLAMA_KEEP_ALIVE: '-1' });
+    expect(Number(env.OLLAMA_NUM_PARALLEL)).toBeGreaterThanOrEqual(1);
+    expect(ollama.resources).toMatchObject({
+      requests: { cpu: '1', memory: '2Gi' },
+      limits: { cpu: '4', memory: '6Gi' },
+    });
+    const claims = (statefulSet.spec as { volumeClaimTemplates: K8sObject[] }).volumeClaimTemplates;
+    expect(claims[0].spec).toMatchObject({ resources: { requests: { storage: '10Gi' } } });
+    const store = ollama.volumeMounts?.find((mount) => mount.name === claims[0].metadata.name)?.mountPath;
+    expect(env.OLLAMA_MODELS?.startsWith(`${store}/`)).toBe(true);
+    expect(container(spec, 'pull-model').volumeMounts).toContainEqual({ name: 'models', mountPath: store });
+    const startup = ollama.startupProbe as { periodSeconds: number; failureThreshold: number };
+    expect(startup.periodSeconds * startup.failureThreshold).toBeGreaterThanOrEqual(300);
+    expect(spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(60);
+    expect(serviceSpec(find(objects, 'Service', 'ollama-headless'))).toMatchObject({ clusterIP: 'None' });
+    expect((statefulSet.spec as { serviceName: string }).serviceName).toBe('ollama-headless');
+  });
+
+  it('points every Service port at a named or numbered port of the pods it selects', () => {
+    for (const service of objects.filter((object) => object.kind === 'Service')) {
+      const { selector, ports } = serviceSpec(service);
+      const selected = pods.filter(({ template }) => selector && selects(selector, template.metadata.labels));
+      expect({ service: service.metadata.name, pods: selected.length > 0 }).toEqual({
+        service: service.metadata.name,
+        pods: true,
+      });
+      for (const port of ports) {
+        const target = port.targetPort ?? port.port;
+        for (const { template } of selected) {
+          const containerPorts = template.spec.containers.flatMap((candidate) => candidate.ports ?? []);
+          const match = containerPorts.find((candidate) =>
+            typeof target === 'string' ? candidate.name === target : candidate.containerPort === target,
+          );
+          expect({ service: service.metadata.name, target, matched: match !== undefined }).toEqual({
+            service: service.metadata.name,
+            target,
+            matched: true,
+          });
+        }
+      }
+    }
+    const apiService = serviceSpec(find(objects, 'Service', 'llm-api-service'));
+    expect(apiService.ports.map((port) => port.port)).toEqual([8080]);
+  });
+
+  it('refers only to ConfigMaps that are rendered', () => {
+    const configMaps = new Set(objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name));
+    const text = JSON.stringify(pods.map(({ template }) => template));
+    const referenced = [
+      ...text.matchAll(/"(?:configMapRef|configMapKeyRef|configMap)":\{[^}]*?"name":"([^"]+)"/g),
+    ];
+    expect(referenced.length).toBeGreaterThanOrEqual(3);
+    for (const [, name] of referenced) {
+      expect(configMaps).toContain(name);
+    }
+  });
+});
+
+describe('policy: prod exposure and resilience', () => {
+  const objects = render('deploy/overlays/prod');
+
+  it('autoscales the gateway on CPU and leaves the replica count to the HPA', () => {
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'llm-api').spec as Record<string, unknown>;
+    expect(hpa).toMatchObject({ scaleTargetRef: { kind: 'Deployment', name: 'llm-api' } });
+    expect(hpa.metrics).toContainEqual(expect.objectContaining({ type: 'Resource' }));
+    expect((find(objects, 'Deployment', 'llm-api').spec as { replicas?: number }).replicas).toBeUndefined();
+  });
+
+  it('keeps a gateway up through voluntary disruptions', () => {
+    const pdb = find(objects, 'PodDisruptionBudget', 'llm-api').spec as {
+      selector: { matchLabels: Record<string, string> };
+    };
+    expect(
+      selects(pdb.selector.matchLabels, podTemplate(find(objects, 'Deployment', 'llm-api')).metadata.labels),
+    ).toBe(true);
+  });
+
+  it('serves the API over TLS without buffering streams or cutting long ones', () => {
+    const ingress = find(objects, 'Ingress', 'llm-api');
+    const annotations = ingress.metadata.annotations ?? {};
+    expect(annotations['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
+    expect(Number(annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThanOrEqual(
+      3600,
+    );
+    expect(Number(annotations['nginx.ingress.kubernetes.io/proxy-send-timeout'])).toBeGreaterThanOrEqual(
+      3600,
+    );
+    const spec = ingress.spec as {
+      tls: { secretName: string }[];
+      rules: {
+        http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] };
+      }[];
+    };
+    expect(spec.tls[0].secretName).toBeTruthy();
+    const paths = spec.rules.flatMap((rule) => rule.http.paths);
+    expect(paths.map((entry) => entry.path)).toEqual(['/v1']);
+    for (const { backend } of paths) {
+      const service = serviceSpec(find(objects, 'Service', backend.service.name));
+      expect(service.ports.map((port) => port.name)).toContain(backend.service.port.name);
+    }
+  });
+
+  it('lets only gateway pods reach Ollama, on 11434 only, and nothing else in by default', () => {
+    const policies = objects.filter((object) => object.kind === 'NetworkPolicy');
+    expect(find(objects, 'NetworkPolicy', 'default-deny-ingress').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress'],
+    });
+    const toOllama = policies.filter((policy) =>
+      selects(
+        (policy.spec as { podSelector: { matchLabels?: Record<string, string> } }).podSelector.matchLabels ??
+          {},
+        { 'app.kubernetes.io/name': 'ollama' },
+      ),
+    );
+    const rules = toOllama.flatMap((policy) => (policy.spec as { ingress?: unknown[] }).ingress ?? []);
+    expect(rules).toEqual([
+      {
+        from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'llm-api' } } }],
+        ports: [{ protocol: 'TCP', port: 11434 }],
+      },
+    ]);
+    const ingressKinds = objects.filter((object) => object.kind === 'Ingress');
+    expect(JSON.stringify(ingressKinds)).not.toContain('ollama');
+    for (const service of objects.filter((object) => object.kind === 'Service')) {
+      expect((service.spec as { type?: string }).type ?? 'ClusterIP').toBe('ClusterIP');
+    }
+  });
+
+  it('admits gateway traffic only from the ingress controller and the monitoring namespace', () => {
+    const policy = find(objects, 'NetworkPolicy', 'llm-api-from-ingress-and-monitoring').spec as {
+      ingress: {
+        from: { namespaceSelector?: { matchLabels: Record<string, string> } }[];
+        ports: { port: number }[];
+      }[];
+    };
+    const namespaces = policy.ingress.flatMap((rule) =>
+      rule.from.map((peer) => peer.namespaceSelector?.matchLabels['kubernetes.io/metadata.name']),
+    );
+    expect(namespaces.sort()).toEqual(['ingress-nginx', 'monitoring']);
+    expect(policy.ingress.flatMap((rule) => rule.ports.map((port) => port.port))).toEqual([8080, 8080]);
+  });
+
+  it('adds the GPU only in the gpu overlay', () => {
+    const ollamaSpec = (path: string): PodSpec =>
+      podTemplate(find(render(path), 'StatefulSet', 'ollama')).spec;
+    expect(JSON.stringify(ollamaSpec('deploy/overlays/prod'))).not.toContain('nvidia.com/gpu');
+    const gpu = ollamaSpec('deploy/overlays/prod-gpu') as PodSpec & Record<string, unknown>;
+    expect(container(gpu, 'ollama').resources?.limits).toMatchObject({ 'nvidia.com/gpu': '1' });
+    expect(gpu.tolerations).toContainEqual(expect.objectContaining({ key: 'nvidia.com/gpu' }));
+    expect(gpu.nodeSelector).toBeDefined();
+  });
+});
+
+describe('policy: dev overlay', () => {
+  const objects = render('deploy/overlays/dev');
+
+  it('runs the locally built image, one replica, and no Ingress', () => {
+    const deployment = find(objects, 'Deployment', 'llm-api');
+    expect((deployment.spec as { replicas: number }).replicas).toBe(1);
+    expect(container(podTemplate(deployment).spec, 'gateway').image).toBe('llm-gateway:dev');
+    expect(objects.filter((object) => object.kind === 'Ingress')).toEqual([]);
+  });
+});
