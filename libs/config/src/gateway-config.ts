@@ -32,9 +32,24 @@ export interface TimeoutsConfig {
   healthCheckMs: number;
 }
 
+export interface RoutingConfig {
+  /** Normalised Ollama base URLs (OLLAMA_HOSTS, else OLLAMA_HOST alone). */
+  ollamaHosts: string[];
+  /** Generations in flight per endpoint. */
+  maxInflight: number;
+  maxQueue: number;
+  maxQueueWaitMs: number;
+  modelsFile?: string;
+  breakerFailureThreshold: number;
+  breakerCooldownMs: number;
+  upstreamRetries: number;
+  retryBackoffMs: number;
+}
+
 /** The validated, typed configuration; the injection token for it too. */
 export class GatewayConfig {
   readonly server!: ServerConfig;
   readonly inference!: InferenceConfig;
   readonly timeouts!: TimeoutsConfig;
+  readonly routing!: RoutingConfig;
 }

@@ -1,16 +1,18 @@
 import { InferenceEnv } from './env/inference.env';
+import { RoutingEnv } from './env/routing.env';
 import { ServerEnv } from './env/server.env';
 import { TimeoutsEnv } from './env/timeouts.env';
 import { GatewayConfig } from './gateway-config';
 import type { RawEnv } from './parse-section';
 import { buildInferenceConfig } from './sections/inference.section';
+import { buildRoutingConfig } from './sections/routing.section';
 import { buildServerConfig } from './sections/server.section';
 import { buildTimeoutsConfig } from './sections/timeouts.section';
 
 export type { RawEnv } from './parse-section';
 
 /** Every schema whose keys the gateway reads; a new section adds its schema here. */
-const ENV_SCHEMAS: ReadonlyArray<new () => object> = [ServerEnv, InferenceEnv, TimeoutsEnv];
+const ENV_SCHEMAS: ReadonlyArray<new () => object> = [ServerEnv, InferenceEnv, TimeoutsEnv, RoutingEnv];
 
 /** Start-up stops with this error; its message lists every bad key at once. */
 export class ConfigValidationError extends Error {
@@ -30,10 +32,12 @@ export function loadConfig(env: RawEnv = process.env): GatewayConfig {
   const problems: string[] = [];
   const server = buildServerConfig(env, problems);
   const context = { env, nodeEnv: server.nodeEnv, problems };
+  const inference = buildInferenceConfig(context);
   const config = Object.assign(new GatewayConfig(), {
     server,
-    inference: buildInferenceConfig(context),
+    inference,
     timeouts: buildTimeoutsConfig(env, problems),
+    routing: buildRoutingConfig(context, inference.ollamaHost),
   });
   if (problems.length > 0) {
     throw new ConfigValidationError(problems);
