@@ -1,7 +1,7 @@
 import type { Config } from 'jest';
 
 const moduleNameMapper = {
-  '^@gateway/(config|inference|metrics|health)(|/.*)$': '<rootDir>/libs/$1/src$2',
+  '^@gateway/(config|inference|metrics|health|auth|rate-limit)(|/.*)$': '<rootDir>/libs/$1/src$2',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 

@@ -1,4 +1,6 @@
+import type { AuthMethod } from './env/auth.env';
 import type { InferenceBackend } from './env/inference.env';
+import type { RateLimitFailMode } from './env/rate-limit.env';
 import type { LogLevel, NodeEnv } from './env/server.env';
 
 export interface ServerConfig {
@@ -46,10 +48,45 @@ export interface RoutingConfig {
   retryBackoffMs: number;
 }
 
+export interface AuthConfig {
+  /** Empty when auth is off (AUTH_MODE=none). */
+  methods: AuthMethod[];
+  /** True when AUTH_MODE was not set and the NODE_ENV default applied. */
+  modeDefaulted: boolean;
+  apiKeysFile?: string;
+  apiKeysReloadIntervalMs: number;
+  jwt: {
+    jwksUrl?: string;
+    jwksFile?: string;
+    issuer: string;
+    audience: string;
+    clockToleranceSeconds: number;
+  };
+}
+
+export interface RateLimitConfig {
+  /** Defaults per key or JWT subject; 0 means unlimited. */
+  requestsPerMinute: number;
+  tokensPerMinute: number;
+  redisUrl?: string;
+  failMode: RateLimitFailMode;
+  redisTimeoutMs: number;
+}
+
+export interface HttpHardeningConfig {
+  maxJsonDepth: number;
+  maxStringLength: number;
+  /** Empty means CORS is off. */
+  corsOrigins: string[];
+}
+
 /** The validated, typed configuration; the injection token for it too. */
 export class GatewayConfig {
   readonly server!: ServerConfig;
   readonly inference!: InferenceConfig;
   readonly timeouts!: TimeoutsConfig;
+  readonly auth!: AuthConfig;
+  readonly rateLimit!: RateLimitConfig;
+  readonly httpHardening!: HttpHardeningConfig;
   readonly routing!: RoutingConfig;
 }

@@ -3,6 +3,8 @@ export * from './gateway-config';
 export { acceptedEnvKeys, ConfigValidationError, loadConfig } from './load-config';
 export * from './ollama-host';
 export { INFERENCE_BACKENDS, type InferenceBackend } from './env/inference.env';
+export { AUTH_METHODS, type AuthMethod } from './env/auth.env';
+export { RATE_LIMIT_FAIL_MODES, type RateLimitFailMode } from './env/rate-limit.env';
 export { LOG_LEVELS, NODE_ENVS, type LogLevel, type NodeEnv } from './env/server.env';
 export * from './parse-section';
 export { TEST_MODEL_NAME } from './sections/inference.section';

@@ -1,10 +1,16 @@
+import { AuthEnv } from './env/auth.env';
+import { HttpHardeningEnv } from './env/http-hardening.env';
 import { InferenceEnv } from './env/inference.env';
+import { RateLimitEnv } from './env/rate-limit.env';
 import { RoutingEnv } from './env/routing.env';
 import { ServerEnv } from './env/server.env';
 import { TimeoutsEnv } from './env/timeouts.env';
 import { GatewayConfig } from './gateway-config';
 import type { RawEnv } from './parse-section';
+import { buildAuthConfig } from './sections/auth.section';
+import { buildHttpHardeningConfig } from './sections/http-hardening.section';
 import { buildInferenceConfig } from './sections/inference.section';
+import { buildRateLimitConfig } from './sections/rate-limit.section';
 import { buildRoutingConfig } from './sections/routing.section';
 import { buildServerConfig } from './sections/server.section';
 import { buildTimeoutsConfig } from './sections/timeouts.section';
@@ -12,7 +18,15 @@ import { buildTimeoutsConfig } from './sections/timeouts.section';
 export type { RawEnv } from './parse-section';
 
 /** Every schema whose keys the gateway reads; a new section adds its schema here. */
-const ENV_SCHEMAS: ReadonlyArray<new () => object> = [ServerEnv, InferenceEnv, TimeoutsEnv, RoutingEnv];
+const ENV_SCHEMAS: ReadonlyArray<new () => object> = [
+  ServerEnv,
+  InferenceEnv,
+  TimeoutsEnv,
+  RoutingEnv,
+  AuthEnv,
+  RateLimitEnv,
+  HttpHardeningEnv,
+];
 
 /** Start-up stops with this error; its message lists every bad key at once. */
 export class ConfigValidationError extends Error {
@@ -37,6 +51,9 @@ export function loadConfig(env: RawEnv = process.env): GatewayConfig {
     server,
     inference,
     timeouts: buildTimeoutsConfig(env, problems),
+    auth: buildAuthConfig(context),
+    rateLimit: buildRateLimitConfig(env, problems),
+    httpHardening: buildHttpHardeningConfig(env, problems),
     routing: buildRoutingConfig(context, inference.ollamaHost),
   });
   if (problems.length > 0) {
