@@ -1,11 +1,13 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { ModelCatalog } from '@gateway/inference';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 import { GenerationService } from '../generation/generation.service';
 import { clientAbortSignal } from '../http/client-abort-signal';
+import { SseStreamer } from '../http/sse-streamer';
 import { GenerateRequestDto } from './dto/generate-request.dto';
-import { toGenerateResponse, toGenerationRequest, type GenerateResponseBody } from './generate.mapping';
+import { GenerateSseDialect } from './generate-sse.dialect';
+import { toGenerateResponse, toGenerationRequest } from './generate.mapping';
 
 export const GENERATE_ROUTE = '/v1/generate';
 
@@ -14,17 +16,19 @@ export class GenerateController {
   constructor(
     private readonly generation: GenerationService,
     private readonly catalog: ModelCatalog,
+    private readonly sse: SseStreamer,
   ) {}
 
   /** 200, not 201: a generation creates nothing. */
   @Post('generate')
-  @HttpCode(HttpStatus.OK)
-  async generate(
-    @Body() body: GenerateRequestDto,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<GenerateResponseBody> {
+  async generate(@Body() body: GenerateRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const request = toGenerationRequest(body, this.catalog.defaultEntry.backendModel);
-    const result = await this.generation.generate(GENERATE_ROUTE, request, clientAbortSignal(res));
-    return toGenerateResponse(body.prompt, result);
+    const signal = clientAbortSignal(res);
+    if (body.stream) {
+      const events = this.generation.stream(GENERATE_ROUTE, request, signal);
+      return this.sse.relay(req, res, GENERATE_ROUTE, events, new GenerateSseDialect());
+    }
+    const result = await this.generation.generate(GENERATE_ROUTE, request, signal);
+    res.status(200).json(toGenerateResponse(body.prompt, result));
   }
 }

@@ -21,22 +21,26 @@ export function toGenerationRequest(body: GenerateRequestDto, model: string): Ge
 }
 
 export function toGenerateResponse(prompt: string, result: GenerationResult): GenerateResponseBody {
-  const { promptTokens, completionTokens } = result.usage;
   return {
     generated_text: result.text,
     prompt,
-    tokens_generated: completionTokens,
+    tokens_generated: result.usage.completionTokens,
     finish_reason: result.finishReason,
     model: result.model,
-    usage: {
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
-      total_tokens: promptTokens + completionTokens,
-    },
+    usage: toUsage(result),
     timings: {
       load_ms: result.timings.loadMs,
       prompt_eval_ms: result.timings.promptEvalMs,
       eval_ms: result.timings.evalMs,
     },
+  };
+}
+
+export function toUsage(result: GenerationResult): GenerateResponseBody['usage'] {
+  const { promptTokens, completionTokens } = result.usage;
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
   };
 }

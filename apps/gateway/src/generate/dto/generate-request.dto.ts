@@ -1,4 +1,4 @@
-import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
 
 export const MAX_TOKENS_LIMIT = 2048;
 
@@ -25,4 +25,9 @@ export class GenerateRequestDto {
   @Min(0)
   @Max(1)
   top_p: number = 0.9;
+
+  /** Server-Sent Events instead of one JSON body. */
+  @IsOptional()
+  @IsBoolean()
+  stream: boolean = false;
 }
