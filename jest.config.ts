@@ -3,7 +3,16 @@ import type { Config } from 'jest';
 const moduleNameMapper = {
   '^@gateway/(config|inference|metrics|health|auth|rate-limit)(|/.*)$': '<rootDir>/libs/$1/src$2',
 };
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
+// jose ships only ES modules, which Jest on Node 20 cannot require: compile it to CommonJS like our code.
+const esmOnlyPackages = ['jose'];
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+  [`node_modules/(${esmOnlyPackages.join('|')})/.+\\.js$`]: [
+    'ts-jest',
+    { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' }, isolatedModules: true },
+  ],
+};
+const transformIgnorePatterns = [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`];
 
 const config: Config = {
   projects: [
@@ -18,6 +27,7 @@ const config: Config = {
         '<rootDir>/tools/**/*.spec.ts',
       ],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
     },
     {
@@ -27,6 +37,7 @@ const config: Config = {
       moduleFileExtensions: ['ts', 'js', 'json'],
       testMatch: ['<rootDir>/apps/gateway/test/**/*.e2e-spec.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testTimeout: 30000,
     },
@@ -37,6 +48,7 @@ const config: Config = {
       moduleFileExtensions: ['ts', 'js', 'json'],
       testMatch: ['<rootDir>/deploy/test/**/*.spec.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testTimeout: 120000,
     },
