@@ -7,3 +7,4 @@ export * from './inference.types';
 export * from './model-catalog';
 export * from './model-names';
 export * from './ollama/ollama.service';
+export * from './embedded/embedded-llama.service';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 
+import { EmbeddedLlamaService } from './embedded/embedded-llama.service';
+import { embeddedOptionsFrom } from './embedded/embedded-options';
 import { INFERENCE_PROVIDER } from './inference.constants';
 import { ModelCatalog } from './model-catalog';
 import type { InferenceProvider } from './inference.provider';
@@ -13,7 +15,9 @@ import { OllamaService } from './ollama/ollama.service';
       provide: INFERENCE_PROVIDER,
       inject: [GatewayConfig],
       useFactory: (config: GatewayConfig): InferenceProvider =>
-        new OllamaService(config.inference.ollamaHost),
+        config.inference.backend === 'embedded'
+          ? new EmbeddedLlamaService(embeddedOptionsFrom(config))
+          : new OllamaService(config.inference.ollamaHost),
     },
     ModelCatalog,
   ],

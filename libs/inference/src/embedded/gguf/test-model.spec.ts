@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 
-import { buildTestModel, TEST_MODEL_NAME } from './test-model';
+import { TEST_MODEL_NAME } from '@gateway/config';
+
+import { buildTestModel } from './test-model';
 import { buildTestVocabulary, TOKEN_TYPE } from './test-vocabulary';
 
 describe('buildTestModel', () => {

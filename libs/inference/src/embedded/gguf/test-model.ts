@@ -1,9 +1,8 @@
+import { TEST_MODEL_NAME } from '@gateway/config';
+
 import { writeGguf, type GgufTensor, type GgufValue } from './gguf-writer';
 import { SeededRandom } from './seeded-random';
 import { BOS_ID, buildTestVocabulary, EOS_ID, UNK_ID } from './test-vocabulary';
-
-/** The generated model's name says what it is: its weights are random, so is its text. */
-export const TEST_MODEL_NAME = 'random-weights-test-model';
 
 export interface TestModelProfile {
   dim: number;

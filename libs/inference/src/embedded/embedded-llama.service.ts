@@ -1,0 +1,187 @@
+import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+
+import { collectStream } from '../collect-stream';
+import { ModelNotFoundError, UpstreamUnavailableError } from '../inference.errors';
+import type { InferenceProvider } from '../inference.provider';
+import type {
+  GenerationEvent,
+  GenerationOptions,
+  GenerationRequest,
+  GenerationResult,
+  ModelInfo,
+  ModelStatus,
+} from '../inference.types';
+import { sameModel } from '../model-names';
+import { generateOnSequence, type EngineHandle } from './embedded-generation';
+import { assertReadable, ensureTestModel } from './embedded-model-file';
+import type { EmbeddedLlamaOptions } from './embedded-options';
+import { loadNodeLlamaCpp, type NodeLlamaCpp } from './node-llama-cpp.loader';
+import { abortError, SequencePool } from './sequence-pool';
+
+interface LoadedEngine extends EngineHandle {
+  llama: Llama;
+  model: LlamaModel;
+  context: LlamaContext;
+  pool: SequencePool<LlamaContextSequence>;
+}
+
+/** The model is still being loaded; /ready reports this until it is done. */
+export class EmbeddedModelLoadingError extends UpstreamUnavailableError {}
+
+/**
+ * Runs llama.cpp in-process through node-llama-cpp. Each request gets a context sequence of its own
+ * (EMBEDDED_PARALLEL of them; later requests wait in arrival order), so tokens of two requests never mix,
+ * and the sequence is cleared before the next request gets it, also after an abort.
+ */
+export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, OnApplicationShutdown {
+  readonly backendName = 'embedded';
+  private readonly logger = new Logger(EmbeddedLlamaService.name);
+  private engine?: LoadedEngine;
+  private loading?: Promise<LoadedEngine>;
+  private loadFailure?: Error;
+  private modelFile?: string;
+
+  constructor(private readonly options: EmbeddedLlamaOptions) {}
+
+  /** Fails start-up when the engine is not installed or MODEL_PATH is unreadable; loads the model in the background. */
+  async onModuleInit(): Promise<void> {
+    const lib = await loadNodeLlamaCpp();
+    if (this.options.modelPath) {
+      await assertReadable(this.options.modelPath);
+    }
+    this.loading = this.load(lib);
+    this.loading.catch((error: Error) => {
+      this.loadFailure = error;
+      this.logger.error(`the embedded model failed to load: ${error.message}`);
+    });
+  }
+
+  async *stream(
+    request: GenerationRequest,
+    options: GenerationOptions = {},
+  ): AsyncGenerator<GenerationEvent> {
+    if (!this.serves(request.model)) {
+      throw new ModelNotFoundError(request.model);
+    }
+    const engine = await this.whenLoaded(options.signal);
+    const sequence = await engine.pool.acquire(options.signal);
+    try {
+      yield* generateOnSequence(engine, sequence, request, this.options.publicName, options.signal);
+    } finally {
+      await this.recycle(engine, sequence);
+    }
+  }
+
+  generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
+    return collectStream(this.stream(request, options));
+  }
+
+  listModels(): Promise<ModelInfo[]> {
+    const names = [this.options.publicName, ...this.options.aliases];
+    const unique = names.filter(
+      (name, index) => names.findIndex((other) => sameModel(other, name)) === index,
+    );
+    return Promise.resolve(unique.map((name) => ({ name, family: 'llama' })));
+  }
+
+  /** Ready means loaded: while loading (or after a failed load) this throws with the reason. */
+  modelStatus(model: string): Promise<ModelStatus> {
+    if (this.loadFailure) {
+      return Promise.reject(this.loadFailure);
+    }
+    if (!this.engine) {
+      return Promise.reject(
+        new EmbeddedModelLoadingError(
+          `the embedded model is still loading (${this.modelFile ?? 'preparing'})`,
+        ),
+      );
+    }
+    const available = [this.options.publicName, ...this.options.aliases];
+    return Promise.resolve({ reachable: true, present: this.serves(model), loaded: true, available });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const engine = this.engine ?? (await this.loading?.catch(() => undefined));
+    if (!engine) {
+      return;
+    }
+    engine.pool.rejectWaiting(new UpstreamUnavailableError('the gateway is shutting down'));
+    await engine.context.dispose();
+    await engine.model.dispose();
+    await engine.llama.dispose();
+  }
+
+  private serves(model: string): boolean {
+    return [this.options.publicName, ...this.options.aliases].some((name) => sameModel(name, model));
+  }
+
+  private async whenLoaded(signal?: AbortSignal): Promise<LoadedEngine> {
+    if (this.engine) {
+      return this.engine;
+    }
+    if (!this.loading) {
+      throw new UpstreamUnavailableError('the embedded engine was not started');
+    }
+    if (signal?.aborted) {
+      throw abortError(signal);
+    }
+    const aborted = new Promise<never>((_, reject) =>
+      signal?.addEventListener('abort', () => reject(abortError(signal)), { once: true }),
+    );
+    return Promise.race([this.loading, aborted]);
+  }
+
+  private async recycle(engine: LoadedEngine, sequence: LlamaContextSequence): Promise<void> {
+    try {
+      await sequence.clearHistory();
+    } catch (error) {
+      this.logger.warn(`clearing a context sequence failed: ${(error as Error).message}`);
+    }
+    engine.pool.release(sequence);
+  }
+
+  private async load(lib: NodeLlamaCpp): Promise<LoadedEngine> {
+    const started = performance.now();
+    const { options } = this;
+    const modelPath = options.modelPath ?? (await ensureTestModel(options.cacheDir));
+    this.modelFile = modelPath;
+    this.logStartup(modelPath);
+    const llama = await lib.getLlama({
+      gpu: false,
+      logLevel: lib.LlamaLogLevel.warn,
+      logger: (_level, message) => this.logger.warn(`llama.cpp: ${message.trim()}`),
+    });
+    const model = await llama.loadModel({ modelPath });
+    const contextSize = Math.min(options.contextSize, model.trainContextSize);
+    const context = await model.createContext({
+      sequences: options.parallel,
+      contextSize,
+      threads: options.threads,
+    });
+    // Resolving a chat template can block for a second: do it once, before the model counts as loaded.
+    const chatWrapper = lib.resolveChatWrapper(model);
+    const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
+    this.engine = { llama, model, context, chatWrapper, contextSize, pool: new SequencePool(sequences) };
+    this.logger.log(
+      `embedded model '${options.publicName}' loaded in ${Math.round(performance.now() - started)} ms ` +
+        `(context ${contextSize} tokens x ${options.parallel} sequences, ${options.threads} thread(s), chat wrapper ${chatWrapper.wrapperName})`,
+    );
+    return this.engine;
+  }
+
+  private logStartup(modelPath: string): void {
+    const { options } = this;
+    const generated = options.modelPath === undefined;
+    this.logger.log(
+      `inference backend: embedded (llama.cpp in-process); model '${options.publicName}' from ${modelPath}`,
+    );
+    if (generated) {
+      this.logger.warn(
+        'this is the generated test model: its weights are random, so its text is random. ' +
+          'For real text set MODEL_PATH=/path/to/model.gguf (e.g. a blob already pulled by Ollama).',
+      );
+    }
+    this.logger.log('to use Ollama instead set INFERENCE_BACKEND=ollama (and OLLAMA_HOST, MODEL_NAME)');
+  }
+}
