@@ -1,4 +1,6 @@
 const OLLAMA_DEFAULT_PORT = '11434';
+const SCHEME_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
+const EXPLICIT_PORT = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):\d+/i;
 
 /**
  * Turns `host`, `host:port`, `http://host` or `http://host:port` into a full base URL.
@@ -14,8 +16,8 @@ export function normaliseOllamaHost(raw: string): string {
   if (url.username || url.password || url.search || url.hash) {
     throw new Error('must not carry credentials, a query or a fragment');
   }
-  if (url.port === '') {
-    url.port = OLLAMA_DEFAULT_PORT;
-  }
-  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  // URL drops a port equal to the scheme's default, so `http://ollama:80` must be told from `http://ollama`.
+  const port =
+    url.port || (EXPLICIT_PORT.test(withScheme) ? SCHEME_PORTS[url.protocol] : OLLAMA_DEFAULT_PORT);
+  return `${url.protocol}//${url.hostname}:${port}${url.pathname.replace(/\/+$/, '')}`;
 }
