@@ -7,6 +7,7 @@ export type InferenceErrorCode =
   | 'upstream_protocol_error'
   | 'upstream_error'
   | 'unknown_model'
+  | 'overloaded'
   | 'cancelled';
 
 /** Base of every failure a backend reports; mapped to HTTP in exactly one place. */
@@ -81,5 +82,18 @@ export class UnknownModelError extends InferenceError {
 
   constructor(readonly model: string) {
     super(`model '${model}' does not exist or is not served by this gateway`);
+  }
+}
+
+/** The gateway itself sheds the request: every slot is busy and the wait queue is full or took too long. */
+export class OverloadedError extends InferenceError {
+  readonly code = 'overloaded';
+
+  constructor(
+    message: string,
+    /** When a retry is likely to find room. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
   }
 }

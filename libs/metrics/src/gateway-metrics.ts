@@ -12,6 +12,8 @@ export type CancellationReason = 'client_disconnect' | 'timeout' | 'shutdown';
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600];
 /** The gateway's own work should take well under a millisecond. */
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+/** A slot usually frees within seconds; the queue's own limit caps the wait. */
+const QUEUE_WAIT_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const TOKENS_PER_SECOND_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 
 /**
@@ -99,6 +101,48 @@ export class GatewayMetrics {
     name: `${METRIC_PREFIX}cancellations_total`,
     help: 'Generations stopped before they finished, by reason.',
     labelNames: ['route', 'model', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly queueDepth = new Gauge({
+    name: `${METRIC_PREFIX}queue_depth`,
+    help: 'Requests waiting for a free backend slot.',
+    registers: [this.registry],
+  });
+
+  readonly queueWait = new Histogram({
+    name: `${METRIC_PREFIX}queue_wait_seconds`,
+    help: 'Time a request waited for a backend slot (admitted or shed).',
+    buckets: QUEUE_WAIT_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly loadShed = new Counter({
+    name: `${METRIC_PREFIX}load_shed_total`,
+    help: 'Requests refused with 503 because every slot was busy (queue_full, queue_timeout).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** `endpoint` is a configured backend URL (bounded by the configuration). */
+  readonly upstreamInflight = new Gauge({
+    name: `${METRIC_PREFIX}upstream_inflight`,
+    help: 'Generations in flight per backend endpoint.',
+    labelNames: ['endpoint'] as const,
+    registers: [this.registry],
+  });
+
+  readonly circuitState = new Gauge({
+    name: `${METRIC_PREFIX}circuit_state`,
+    help: 'Circuit breaker per backend endpoint: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['endpoint'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamRetries = new Counter({
+    name: `${METRIC_PREFIX}upstream_retries_total`,
+    help: 'Generations retried because an endpoint failed before the first token, by failed endpoint.',
+    labelNames: ['endpoint'] as const,
     registers: [this.registry],
   });
 

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { InferenceError, type InferenceErrorCode } from '@gateway/inference';
+import { InferenceError, OverloadedError, type InferenceErrorCode } from '@gateway/inference';
 
 import type { ApiError } from './api-error';
 
@@ -14,6 +14,8 @@ const INFERENCE_STATUS: Record<InferenceErrorCode, number> = {
   upstream_error: HttpStatus.BAD_GATEWAY,
   cancelled: 499,
   unknown_model: HttpStatus.NOT_FOUND,
+  // Capacity, not the caller's quota: 429 stays reserved for per-key rate limits.
+  overloaded: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 const RETRYABLE_AFTER_SECONDS: Partial<Record<InferenceErrorCode, number>> = {
@@ -40,7 +42,8 @@ export function toApiError(error: unknown): ApiError {
       status: INFERENCE_STATUS[error.code],
       code: error.code,
       message: error.message,
-      retryAfterSeconds: RETRYABLE_AFTER_SECONDS[error.code],
+      retryAfterSeconds:
+        error instanceof OverloadedError ? error.retryAfterSeconds : RETRYABLE_AFTER_SECONDS[error.code],
     };
   }
   if (error instanceof HttpException) {
@@ -73,9 +76,12 @@ function fromHttpException(error: HttpException): ApiError {
   return { status, code, message, param, retryAfterSeconds: retryAfter };
 }
 
-/** class-validator messages start with the property path (`max_tokens must not be...`). */
+/**
+ * class-validator messages start with the property path (`max_tokens must not be...`); unknown fields
+ * read `property x should not exist`, nested ones `messages.0.property x should not exist`.
+ */
 function firstField(messages: unknown[]): string | undefined {
   const first = messages.find((m): m is string => typeof m === 'string');
-  const match = first?.match(/^(?:property )?([A-Za-z0-9_.[\]]+)/);
+  const match = first?.replace(/^((?:[A-Za-z0-9_[\]]+\.)*)property /, '$1').match(/^([A-Za-z0-9_.[\]]+)/);
   return match?.[1];
 }

@@ -1,0 +1,100 @@
+import {
+  GenerationCancelledError,
+  OverloadedError,
+  UpstreamUnavailableError,
+} from '@gateway/inference/inference.errors';
+import type { InferenceProvider } from '@gateway/inference/inference.provider';
+
+import { AdmissionController, type AdmissionObserver, type ShedReason } from './admission-controller';
+import { CircuitBreaker } from './circuit-breaker';
+import { UpstreamEndpoint } from './upstream-endpoint';
+
+function endpoint(name: string, maxInflight: number): UpstreamEndpoint {
+  const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 60_000 });
+  return new UpstreamEndpoint(name, {} as InferenceProvider, maxInflight, breaker);
+}
+
+describe('AdmissionController', () => {
+  let depths: number[];
+  let shed: ShedReason[];
+  let observer: AdmissionObserver;
+
+  beforeEach(() => {
+    depths = [];
+    shed = [];
+    observer = {
+      queueDepth: (depth) => depths.push(depth),
+      waited: () => undefined,
+      shed: (reason) => shed.push(reason),
+      inflight: () => undefined,
+    };
+  });
+
+  it('admits up to the in-flight limit at once, spreading work over the least loaded endpoints', async () => {
+    const a = endpoint('a', 2);
+    const b = endpoint('b', 2);
+    const admission = new AdmissionController({ maxQueue: 0, maxQueueWaitMs: 1000 }, observer);
+    const leases = await Promise.all([1, 2, 3, 4].map(() => admission.acquire([a, b])));
+    expect(leases.map((lease) => lease.endpoint.name).sort()).toEqual(['a', 'a', 'b', 'b']);
+    await expect(admission.acquire([a, b])).rejects.toBeInstanceOf(OverloadedError);
+    expect(shed).toEqual(['queue_full']);
+  });
+
+  it('queues beyond the limit in FIFO order and hands freed slots to the oldest waiter', async () => {
+    const a = endpoint('a', 1);
+    const admission = new AdmissionController({ maxQueue: 2, maxQueueWaitMs: 5000 }, observer);
+    const first = await admission.acquire([a]);
+    const order: string[] = [];
+    const second = admission.acquire([a]).then((lease) => (order.push('second'), lease));
+    const third = admission.acquire([a]).then((lease) => (order.push('third'), lease));
+    expect(admission.queueDepth).toBe(2);
+    await expect(admission.acquire([a])).rejects.toThrow(/wait queue is full/);
+    first.release('success');
+    (await second).release('success');
+    (await third).release('success');
+    expect(order).toEqual(['second', 'third']);
+    expect(depths.at(-1)).toBe(0);
+    expect(a.inflight).toBe(0);
+  });
+
+  it('sheds a waiter whose maximum wait passes, with a Retry-After hint', async () => {
+    const a = endpoint('a', 1);
+    const admission = new AdmissionController({ maxQueue: 5, maxQueueWaitMs: 30 }, observer);
+    await admission.acquire([a]);
+    const error = await admission.acquire([a]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OverloadedError);
+    expect((error as OverloadedError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(shed).toEqual(['queue_timeout']);
+    expect(admission.queueDepth).toBe(0);
+  });
+
+  it('lets a waiter whose client went away leave the queue', async () => {
+    const a = endpoint('a', 1);
+    const admission = new AdmissionController({ maxQueue: 5, maxQueueWaitMs: 5000 }, observer);
+    const held = await admission.acquire([a]);
+    const controller = new AbortController();
+    const waiting = admission.acquire([a], controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(GenerationCancelledError);
+    expect(admission.queueDepth).toBe(0);
+    held.release('neutral');
+    expect(a.inflight).toBe(0);
+  });
+
+  it('fails fast instead of queueing when every candidate endpoint is resting', async () => {
+    const a = endpoint('a', 1);
+    const admission = new AdmissionController({ maxQueue: 5, maxQueueWaitMs: 5000 }, observer);
+    (await admission.acquire([a])).release('failure');
+    expect(a.breaker.state).toBe('open');
+    await expect(admission.acquire([a])).rejects.toBeInstanceOf(UpstreamUnavailableError);
+  });
+
+  it('releases a lease once however often release is called', async () => {
+    const a = endpoint('a', 1);
+    const admission = new AdmissionController({ maxQueue: 0, maxQueueWaitMs: 5000 }, observer);
+    const lease = await admission.acquire([a]);
+    lease.release('success');
+    lease.release('success');
+    expect(a.inflight).toBe(0);
+  });
+});

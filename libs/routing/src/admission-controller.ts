@@ -1,0 +1,158 @@
+import {
+  GenerationCancelledError,
+  OverloadedError,
+  UpstreamUnavailableError,
+} from '@gateway/inference/inference.errors';
+
+import { LeastLoadedSelector } from './endpoint-selection';
+import type { UpstreamEndpoint } from './upstream-endpoint';
+
+export type ShedReason = 'queue_full' | 'queue_timeout';
+/** What an attempt told about its endpoint's health (it feeds the circuit breaker). */
+export type AttemptVerdict = 'success' | 'failure' | 'neutral';
+
+export interface AdmissionSettings {
+  /** Requests that may wait for a slot, all endpoints together. */
+  maxQueue: number;
+  maxQueueWaitMs: number;
+}
+
+export interface AdmissionObserver {
+  queueDepth(depth: number): void;
+  waited(seconds: number): void;
+  shed(reason: ShedReason): void;
+  inflight(endpoint: UpstreamEndpoint): void;
+}
+
+/** A slot on one endpoint; release it exactly once, when the generation is over. */
+export interface Lease {
+  readonly endpoint: UpstreamEndpoint;
+  release(verdict: AttemptVerdict): void;
+}
+
+interface Waiter {
+  candidates: readonly UpstreamEndpoint[];
+  grant(lease: Lease): void;
+}
+
+/**
+ * Bounds the work sent to each endpoint (its in-flight limit) and the work waiting for it (one FIFO
+ * queue with a size and a maximum wait). Beyond those bounds requests fail fast with OverloadedError.
+ */
+export class AdmissionController {
+  private readonly queue: Waiter[] = [];
+  private readonly selector = new LeastLoadedSelector();
+
+  constructor(
+    private readonly settings: AdmissionSettings,
+    private readonly observer: AdmissionObserver,
+  ) {}
+
+  get queueDepth(): number {
+    return this.queue.length;
+  }
+
+  /** A slot on one of `candidates`, now or after waiting in the queue. */
+  acquire(candidates: readonly UpstreamEndpoint[], signal?: AbortSignal): Promise<Lease> {
+    if (signal?.aborted) {
+      return Promise.reject(new GenerationCancelledError('the request was cancelled'));
+    }
+    const free = this.selector.pick(candidates.filter((endpoint) => endpoint.hasFreeSlot()));
+    if (free && this.queue.length === 0) {
+      this.observer.waited(0);
+      return Promise.resolve(this.lease(free));
+    }
+    if (candidates.every((endpoint) => endpoint.breaker.state === 'open')) {
+      return Promise.reject(
+        new UpstreamUnavailableError('every backend endpoint serving this model is failing'),
+      );
+    }
+    if (this.queue.length >= this.settings.maxQueue) {
+      return Promise.reject(this.shed('queue_full', 0));
+    }
+    return this.wait(candidates, signal);
+  }
+
+  private wait(candidates: readonly UpstreamEndpoint[], signal?: AbortSignal): Promise<Lease> {
+    const enqueuedAt = performance.now();
+    return new Promise<Lease>((resolve, reject) => {
+      const leave = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.queue.splice(this.queue.indexOf(waiter), 1);
+        this.observer.queueDepth(this.queue.length);
+      };
+      const onAbort = (): void => {
+        leave();
+        this.observer.waited((performance.now() - enqueuedAt) / 1000);
+        reject(new GenerationCancelledError('the request was cancelled while queued'));
+      };
+      const timer = setTimeout(() => {
+        leave();
+        reject(this.shed('queue_timeout', (performance.now() - enqueuedAt) / 1000));
+      }, this.settings.maxQueueWaitMs);
+      const waiter: Waiter = {
+        candidates,
+        grant: (lease) => {
+          leave();
+          this.observer.waited((performance.now() - enqueuedAt) / 1000);
+          resolve(lease);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(waiter);
+      this.observer.queueDepth(this.queue.length);
+    });
+  }
+
+  private lease(endpoint: UpstreamEndpoint): Lease {
+    endpoint.inflight += 1;
+    endpoint.breaker.onAttempt();
+    this.observer.inflight(endpoint);
+    let released = false;
+    return {
+      endpoint,
+      release: (verdict) => {
+        if (released) {
+          return;
+        }
+        released = true;
+        endpoint.inflight -= 1;
+        this.record(endpoint, verdict);
+        this.observer.inflight(endpoint);
+        this.dispatch();
+      },
+    };
+  }
+
+  private record(endpoint: UpstreamEndpoint, verdict: AttemptVerdict): void {
+    if (verdict === 'success') {
+      endpoint.breaker.onSuccess();
+    } else if (verdict === 'failure') {
+      endpoint.breaker.onFailure();
+    } else {
+      endpoint.breaker.onNeutral();
+    }
+  }
+
+  /** Hands freed slots to the oldest waiters that can use them. */
+  private dispatch(): void {
+    for (let i = 0; i < this.queue.length;) {
+      const waiter = this.queue[i];
+      const free = this.selector.pick(waiter.candidates.filter((endpoint) => endpoint.hasFreeSlot()));
+      if (free) {
+        waiter.grant(this.lease(free));
+      } else {
+        i += 1;
+      }
+    }
+  }
+
+  private shed(reason: ShedReason, waitedSeconds: number): OverloadedError {
+    this.observer.shed(reason);
+    this.observer.waited(waitedSeconds);
+    const retryAfter = Math.max(1, Math.round(this.settings.maxQueueWaitMs / 1000));
+    const why = reason === 'queue_full' ? 'the wait queue is full' : 'no slot freed up in time';
+    return new OverloadedError(`the gateway is at capacity (${why}), retry later`, retryAfter);
+  }
+}

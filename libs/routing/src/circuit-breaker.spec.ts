@@ -1,0 +1,71 @@
+import { CircuitBreaker, type CircuitState } from './circuit-breaker';
+
+describe('CircuitBreaker', () => {
+  let now: number;
+  let changes: CircuitState[];
+  let breaker: CircuitBreaker;
+
+  beforeEach(() => {
+    now = 1_000;
+    changes = [];
+    breaker = new CircuitBreaker(
+      { failureThreshold: 3, cooldownMs: 500 },
+      (state) => changes.push(state),
+      () => now,
+    );
+  });
+
+  const fail = (times: number): void => {
+    for (let i = 0; i < times; i += 1) {
+      breaker.onAttempt();
+      breaker.onFailure();
+    }
+  };
+
+  it('stays closed below the threshold and forgets failures after a success', () => {
+    fail(2);
+    breaker.onSuccess();
+    fail(2);
+    expect(breaker.state).toBe('closed');
+    expect(breaker.canPass()).toBe(true);
+  });
+
+  it('opens after the threshold of consecutive failures and rejects until the cooldown is over', () => {
+    fail(3);
+    expect(breaker.state).toBe('open');
+    expect(breaker.canPass()).toBe(false);
+    now += 499;
+    expect(breaker.canPass()).toBe(false);
+    now += 1;
+    expect(breaker.state).toBe('half_open');
+  });
+
+  it('lets exactly one probe through when half-open, and closes on its success', () => {
+    fail(3);
+    now += 500;
+    expect(breaker.canPass()).toBe(true);
+    breaker.onAttempt();
+    expect(breaker.canPass()).toBe(false);
+    breaker.onSuccess();
+    expect(breaker.state).toBe('closed');
+    expect(changes).toEqual(['open', 'half_open', 'closed']);
+  });
+
+  it('opens again for a whole cooldown when the probe fails', () => {
+    fail(3);
+    now += 500;
+    fail(1);
+    expect(breaker.state).toBe('open');
+    now += 499;
+    expect(breaker.canPass()).toBe(false);
+  });
+
+  it('frees the probe slot when the probe ends without a verdict', () => {
+    fail(3);
+    now += 500;
+    breaker.onAttempt();
+    breaker.onNeutral();
+    expect(breaker.state).toBe('half_open');
+    expect(breaker.canPass()).toBe(true);
+  });
+});

@@ -1,0 +1,38 @@
+import {
+  GenerationCancelledError,
+  ModelNotFoundError,
+  UpstreamBusyError,
+  UpstreamRejectedError,
+  UpstreamServerError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+} from '@gateway/inference/inference.errors';
+
+import { backoffMs, isRetryable, verdictOf } from './retry-policy';
+
+describe('retry policy', () => {
+  it('counts only the endpoint own failures against it', () => {
+    expect(verdictOf(new UpstreamUnavailableError('down'))).toBe('failure');
+    expect(verdictOf(new UpstreamServerError('500'))).toBe('failure');
+    expect(verdictOf(new UpstreamBusyError('busy'))).toBe('neutral');
+    expect(verdictOf(new UpstreamRejectedError('400'))).toBe('neutral');
+    expect(verdictOf(new GenerationCancelledError('gone'))).toBe('neutral');
+    expect(verdictOf(new UpstreamTimeoutError('first_token', 10))).toBe('neutral');
+  });
+
+  it('retries failures another endpoint may not have, never the caller own mistakes', () => {
+    expect(isRetryable(new UpstreamUnavailableError('down'))).toBe(true);
+    expect(isRetryable(new UpstreamBusyError('busy'))).toBe(true);
+    expect(isRetryable(new ModelNotFoundError('m'))).toBe(true);
+    expect(isRetryable(new UpstreamRejectedError('400'))).toBe(false);
+    expect(isRetryable(new GenerationCancelledError('gone'))).toBe(false);
+    expect(isRetryable(new UpstreamTimeoutError('idle', 10))).toBe(false);
+  });
+
+  it('backs off with full jitter under an exponential, capped ceiling', () => {
+    expect(backoffMs(1, 100, () => 0.999)).toBe(99);
+    expect(backoffMs(3, 100, () => 0.5)).toBe(200);
+    expect(backoffMs(20, 100, () => 0.999)).toBeLessThan(5000);
+    expect(backoffMs(2, 100, () => 0)).toBe(0);
+  });
+});
