@@ -2,6 +2,8 @@ import { DEPLOYABLE_PATHS, find, render, type K8sObject } from './support/render
 import { allContainers, podTemplate, workloads, type Container, type PodSpec } from './support/workloads';
 
 const PROD_PATHS = ['deploy/overlays/prod', 'deploy/overlays/prod-gpu'];
+/** Created by the operator in production, never committed (docs/kubernetes.md). */
+const EXTERNAL_PROD_SECRETS = ['Secret/llm-api-keys'];
 
 interface ServicePort {
   name?: string;
@@ -176,16 +178,25 @@ describe.each(DEPLOYABLE_PATHS)('policy: %s', (path) => {
     expect(apiService.ports.map((port) => port.port)).toEqual([8080]);
   });
 
-  it('refers only to ConfigMaps that are rendered', () => {
-    const configMaps = new Set(objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name));
+  it('refers only to ConfigMaps and Secrets that are rendered or created out of band', () => {
+    const rendered = new Set(
+      objects
+        .filter((o) => ['ConfigMap', 'Secret'].includes(o.kind))
+        .map((o) => `${o.kind}/${o.metadata.name}`),
+    );
     const text = JSON.stringify(pods.map(({ template }) => template));
-    const referenced = [
-      ...text.matchAll(/"(?:configMapRef|configMapKeyRef|configMap)":\{[^}]*?"name":"([^"]+)"/g),
+    const refs = [
+      ...[...text.matchAll(/"(?:configMapRef|configMapKeyRef|configMap)":\{[^}]*?"name":"([^"]+)"/g)].map(
+        (match) => `ConfigMap/${match[1]}`,
+      ),
+      ...[...text.matchAll(/"secret":\{[^}]*?"secretName":"([^"]+)"/g)].map((match) => `Secret/${match[1]}`),
+      ...[...text.matchAll(/"(?:secretRef|secretKeyRef)":\{[^}]*?"name":"([^"]+)"/g)].map(
+        (match) => `Secret/${match[1]}`,
+      ),
     ];
-    expect(referenced.length).toBeGreaterThanOrEqual(3);
-    for (const [, name] of referenced) {
-      expect(configMaps).toContain(name);
-    }
+    expect(refs.length).toBeGreaterThanOrEqual(4);
+    const outOfBand = PROD_PATHS.includes(path) ? EXTERNAL_PROD_SECRETS : [];
+    expect(refs.filter((ref) => !rendered.has(ref) && !outOfBand.includes(ref))).toEqual([]);
   });
 });
 

@@ -64,6 +64,25 @@ async function modelClass(apiVersion: string, kind: string): Promise<ModelClass 
   return typeof candidate === 'function' ? candidate : undefined;
 }
 
+/**
+ * Base64 ("byte") fields as the API server decodes them: Go's decoder skips line breaks, and
+ * kustomize wraps long Secret values over several lines.
+ */
+function withUnwrappedBase64<T extends object>(object: T & { kind?: unknown }): T {
+  const field = object.kind === 'Secret' ? 'data' : object.kind === 'ConfigMap' ? 'binaryData' : undefined;
+  const values = field ? (object as Record<string, unknown>)[field] : undefined;
+  if (field === undefined || values === null || typeof values !== 'object') {
+    return object;
+  }
+  const unwrapped = Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? value.replace(/[\r\n]/g, '') : value,
+    ]),
+  );
+  return { ...object, [field]: unwrapped };
+}
+
 export interface SchemaCheck {
   /** false when kubernetes-models has no schema for this apiVersion/kind (e.g. a CRD). */
   known: boolean;
@@ -82,7 +101,7 @@ export async function validateStrict(object: { apiVersion?: unknown; kind?: unkn
   const trackers: Tracker[] = [];
   const errors: string[] = [];
   try {
-    model.prototype.validate.call(instrument(object, '', trackers));
+    model.prototype.validate.call(instrument(withUnwrappedBase64(object), '', trackers));
   } catch (error) {
     errors.push((error as Error).message);
   }

@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+
+import { ensureBuilt, startGateway, stopGateway, type RunningGateway } from './support/gateway-process';
+import { dashboardExpressions, ruleExpressions } from './support/monitoring-files';
+import { exposedFamilies, isExposed, metricNames } from './support/promql';
+import { DEPLOY_DIR, find, render } from './support/render';
+import { allContainers, podTemplate } from './support/workloads';
+
+/** Series the alert rules read from other exporters, not from the gateway. */
+const EXTERNAL_METRICS: Record<string, string> = {
+  up: 'Prometheus (scrape health)',
+  kube_deployment_status_replicas_ready: 'kube-state-metrics',
+  kube_statefulset_status_replicas_ready: 'kube-state-metrics',
+};
+
+/**
+ * Gateway metrics that other work in progress adds (guardrails: load shedding). Allowed to be
+ * missing from the exposition until they land; remove them from here once they do.
+ */
+const PENDING_GATEWAY_METRICS = new Set(['llm_gateway_load_shed_total']);
+
+describe('the built gateway, as the manifests run it', () => {
+  let gateway: RunningGateway | undefined;
+  let families = new Map<string, string>();
+
+  beforeAll(async () => {
+    const objects = render('deploy/overlays/dev');
+    const configMap = objects.find((object) => object.metadata.name.startsWith('llm-api-config-'));
+    const keysFile = join(DEPLOY_DIR, 'overlays/dev/api-keys.dev.json');
+    gateway = await startGateway(ensureBuilt(), configMap?.data as Record<string, string>, keysFile);
+    const response = await fetch(`${gateway.baseUrl}/metrics`);
+    expect(response.status).toBe(200);
+    families = exposedFamilies(await response.text());
+  }, 120_000);
+
+  afterAll(() => {
+    if (gateway && gateway.process.exitCode === null && gateway.process.signalCode === null) {
+      gateway.process.kill('SIGKILL');
+    }
+  });
+
+  it('serves every probe path the Deployment uses (never 404)', async () => {
+    const spec = podTemplate(find(render('deploy/overlays/prod'), 'Deployment', 'llm-api')).spec;
+    const gatewayContainer = allContainers(spec).find((candidate) => candidate.name === 'gateway');
+    const probes = [
+      gatewayContainer?.livenessProbe,
+      gatewayContainer?.readinessProbe,
+      gatewayContainer?.startupProbe,
+    ];
+    const paths = probes.map((probe) => probe?.httpGet?.path);
+    expect(paths).toEqual(['/health', '/ready', '/health']);
+    expect((await fetch(`${gateway?.baseUrl}/health`)).status).toBe(200);
+    // Ollama is unreachable here, so readiness must say so instead of pretending.
+    expect((await fetch(`${gateway?.baseUrl}/ready`)).status).toBe(503);
+  });
+
+  it('exports every metric the dashboard queries', () => {
+    const missing = dashboardExpressions()
+      .flatMap(metricNames)
+      .filter((name) => !isExposed(name, families));
+    expect(missing).toEqual([]);
+  });
+
+  it('exports every gateway metric the alert rules read', () => {
+    const missing = ruleExpressions()
+      .flatMap(metricNames)
+      .filter((name) => !(name in EXTERNAL_METRICS) && !PENDING_GATEWAY_METRICS.has(name))
+      .filter((name) => !isExposed(name, families));
+    expect(missing).toEqual([]);
+    const foreign = ruleExpressions()
+      .flatMap(metricNames)
+      .filter((name) => !name.startsWith('llm_gateway_') && !(name in EXTERNAL_METRICS));
+    expect(foreign).toEqual([]);
+  });
+
+  it('exits promptly and cleanly on SIGTERM, as the kubelet stops it', async () => {
+    if (!gateway) {
+      throw new Error('gateway not started');
+    }
+    const { code, signal, ms } = await stopGateway(gateway);
+    // Nest closes the app, then re-raises the signal: exit 0 or "killed by SIGTERM" after
+    // the shutdown hooks ran are both clean; any other code or signal is a crash.
+    const clean = code === 0 || (code === null && signal === 'SIGTERM');
+    expect({ clean, code, signal, output: clean ? '' : gateway.output() }).toEqual({
+      clean: true,
+      code,
+      signal,
+      output: '',
+    });
+    expect(ms).toBeLessThan(10_000);
+  });
+});
