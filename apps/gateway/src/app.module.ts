@@ -11,6 +11,7 @@ import { BodyParserMiddleware } from './http/body-parser.middleware';
 import { ErrorFilter } from './http/error.filter';
 import { loggerParams } from './http/logging';
 import { StartupReportService } from './lifecycle/startup-report.service';
+import { OpenAiModule } from './openai/openai.module';
 
 @Module({
   imports: [
@@ -20,6 +21,7 @@ import { StartupReportService } from './lifecycle/startup-report.service';
     InferenceModule,
     HealthModule,
     GenerateModule,
+    OpenAiModule,
   ],
   providers: [
     StartupReportService,

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { GenerationRequest, GenerationResult } from '@gateway/inference';
+import type { Request, Response } from 'express';
+
+import { GenerationService } from '../generation/generation.service';
+import { clientAbortSignal } from '../http/client-abort-signal';
+import type { SseDialect } from '../http/sse-dialect';
+import { SseStreamer } from '../http/sse-streamer';
+
+/** How to answer one completion: as a stream in a dialect, or as one JSON body. */
+export type CompletionAnswer = { stream: SseDialect } | { json: (result: GenerationResult) => object };
+
+/** Runs a completion through GenerationService and answers it streamed or whole. */
+@Injectable()
+export class CompletionResponder {
+  constructor(
+    private readonly generation: GenerationService,
+    private readonly sse: SseStreamer,
+  ) {}
+
+  async respond(
+    req: Request,
+    res: Response,
+    route: string,
+    request: GenerationRequest,
+    answer: CompletionAnswer,
+  ): Promise<void> {
+    const signal = clientAbortSignal(res);
+    if ('stream' in answer) {
+      const events = this.generation.stream(route, request, signal);
+      return this.sse.relay(req, res, route, events, answer.stream);
+    }
+    const result = await this.generation.generate(route, request, signal);
+    res.status(200).json(answer.json(result));
+  }
+}
