@@ -1,9 +1,11 @@
 import { Module, ValidationPipe, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AuthGuard, AuthModule } from '@gateway/auth';
 import { ConfigModule, GatewayConfig } from '@gateway/config';
 import { HealthModule } from '@gateway/health';
 import { InferenceModule } from '@gateway/inference';
 import { MetricsModule } from '@gateway/metrics';
+import { RateLimitGuard, RateLimitModule } from '@gateway/rate-limit';
 import { LoggerModule } from 'nestjs-pino';
 
 import { GenerateModule } from './generate/generate.module';
@@ -20,12 +22,17 @@ import { OpenAiModule } from './openai/openai.module';
     MetricsModule,
     InferenceModule,
     HealthModule,
+    AuthModule,
+    RateLimitModule,
     GenerateModule,
     OpenAiModule,
   ],
   providers: [
     StartupReportService,
     { provide: APP_FILTER, useClass: ErrorFilter },
+    // Order matters: the rate limit needs the caller that authentication found.
+    { provide: APP_GUARD, useExisting: AuthGuard },
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
     {
       provide: APP_PIPE,
       useValue: new ValidationPipe({

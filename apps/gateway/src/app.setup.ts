@@ -1,6 +1,9 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { GatewayConfig } from '@gateway/config';
 import { Logger } from 'nestjs-pino';
+
+import { applySecurityHeaders } from './http/security-headers';
 
 /** Nest's own body parser is off: ours runs inside the pipeline so its errors get our JSON body. */
 export const GATEWAY_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
@@ -9,6 +12,7 @@ export const GATEWAY_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, 
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  applySecurityHeaders(app, app.get(GatewayConfig).httpHardening);
   app.enableShutdownHooks();
   return app;
 }

@@ -104,6 +104,26 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly authRejections = new Counter({
+    name: `${METRIC_PREFIX}auth_rejections_total`,
+    help: 'API calls refused by authentication: missing or invalid credentials, or a model not allowed.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: `${METRIC_PREFIX}rate_limited_total`,
+    help: 'API calls refused with 429 because a per-key limit was reached, by the limit (requests or tokens).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimitStoreErrors = new Counter({
+    name: `${METRIC_PREFIX}rate_limit_store_errors_total`,
+    help: 'Rate-limit checks that could not reach the shared store (Redis); RATE_LIMIT_FAIL_MODE decided them.',
+    registers: [this.registry],
+  });
+
   readonly queueDepth = new Gauge({
     name: `${METRIC_PREFIX}queue_depth`,
     help: 'Requests waiting for a free backend slot.',

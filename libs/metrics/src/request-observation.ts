@@ -8,6 +8,8 @@ export interface RequestObservation {
   upstreamSeconds: number;
   /** Set when the status code alone cannot tell (a stream that failed after its 200). */
   outcome?: RequestOutcome;
+  /** Tokens the backend reported for this request (summed over its generations); unset if none finished. */
+  usage?: { promptTokens: number; completionTokens: number };
 }
 
 const storage = new AsyncLocalStorage<RequestObservation>();

@@ -70,6 +70,7 @@ export class GenerationService {
         if (event.type === 'done') {
           finished = true;
           this.recordUsage(labels, event.result, started, firstTokenAt);
+          addObservedUsage(event.result);
         }
         yield event;
         if (finished) {
@@ -121,5 +122,17 @@ export class GenerationService {
     } else if (reason instanceof GenerationCancelledError) {
       this.metrics.cancellations.inc({ ...labels, reason: 'client_disconnect' });
     }
+  }
+}
+
+/** Real token usage for per-key token limits, which reconcile their estimate when the response ends. */
+function addObservedUsage({ usage }: GenerationResult): void {
+  const observation = currentObservation();
+  if (observation) {
+    const seen = observation.usage ?? { promptTokens: 0, completionTokens: 0 };
+    observation.usage = {
+      promptTokens: seen.promptTokens + usage.promptTokens,
+      completionTokens: seen.completionTokens + usage.completionTokens,
+    };
   }
 }

@@ -3,6 +3,7 @@ import { GatewayConfig } from '@gateway/config';
 import { json, type NextFunction, type Request, type Response } from 'express';
 
 import { BadRequestBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from './http.errors';
+import { assertJsonWithinLimits, type JsonLimits } from './json-limits';
 
 type Parser = (req: Request, res: Response, next: (error?: unknown) => void) => void;
 
@@ -10,9 +11,12 @@ type Parser = (req: Request, res: Response, next: (error?: unknown) => void) => 
 @Injectable()
 export class BodyParserMiddleware implements NestMiddleware {
   private readonly parse: Parser;
+  private readonly limits: JsonLimits;
 
   constructor(config: GatewayConfig) {
     this.parse = json({ limit: config.server.bodyLimitBytes, strict: true }) as Parser;
+    const { maxJsonDepth, maxStringLength } = config.httpHardening;
+    this.limits = { maxDepth: maxJsonDepth, maxStringLength };
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
@@ -22,12 +26,22 @@ export class BodyParserMiddleware implements NestMiddleware {
     }
     this.parse(req, res, (error?: unknown) => {
       if (!error) {
-        next();
+        this.checkLimits(req, next);
         return;
       }
       const type = (error as { type?: unknown }).type;
       next(type === 'entity.too.large' ? new PayloadTooLargeError() : new BadRequestBodyError(type));
     });
+  }
+
+  private checkLimits(req: Request, next: NextFunction): void {
+    try {
+      assertJsonWithinLimits(req.body, this.limits);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    next();
   }
 }
 

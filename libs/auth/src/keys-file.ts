@@ -1,0 +1,115 @@
+import { KEY_HASH_PATTERN } from './api-key';
+
+/** What an API key or a JWT subject may do; limits absent fall back to RATE_LIMIT_RPM / _TPM. */
+export interface AccessEntry {
+  id: string;
+  name?: string;
+  models?: string[];
+  rpm?: number;
+  tpm?: number;
+}
+
+export interface KeyEntry extends AccessEntry {
+  hash: string;
+}
+
+export interface SubjectEntry extends AccessEntry {
+  subject: string;
+}
+
+export interface KeysFile {
+  keys: KeyEntry[];
+  subjects: SubjectEntry[];
+}
+
+const ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Parses and checks the keys file; the error names the entry at fault, never a hash. */
+export function parseKeysFile(text: string): KeysFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new Error('the keys file is not valid JSON');
+  }
+  if (!isRecord(raw)) {
+    throw new Error('the keys file must be a JSON object with a "keys" array');
+  }
+  const keys = listOf(raw, 'keys').map((entry, index) => parseKey(entry, `keys[${index}]`));
+  const subjects = listOf(raw, 'subjects').map((entry, index) => parseSubject(entry, `subjects[${index}]`));
+  const ids = [...keys, ...subjects].map((entry) => entry.id);
+  const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (duplicate !== undefined) {
+    throw new Error(`the keys file uses the id "${duplicate}" twice`);
+  }
+  const hashes = new Set(keys.map((key) => key.hash));
+  if (hashes.size !== keys.length) {
+    throw new Error('the keys file lists the same key hash twice');
+  }
+  return { keys, subjects };
+}
+
+function parseKey(value: unknown, where: string): KeyEntry {
+  const entry = parseAccess(value, where);
+  const hash = (value as Record<string, unknown>).hash;
+  if (typeof hash !== 'string' || !KEY_HASH_PATTERN.test(hash)) {
+    throw new Error(`${where} (${entry.id}): "hash" must be sha256:<64 hex digits> (see npm run key:create)`);
+  }
+  return { ...entry, hash };
+}
+
+function parseSubject(value: unknown, where: string): SubjectEntry {
+  const entry = parseAccess(value, where);
+  const subject = (value as Record<string, unknown>).subject;
+  if (typeof subject !== 'string' || subject.length === 0) {
+    throw new Error(`${where} (${entry.id}): "subject" must be the JWT sub claim`);
+  }
+  return { ...entry, subject };
+}
+
+function parseAccess(value: unknown, where: string): AccessEntry {
+  if (!isRecord(value)) {
+    throw new Error(`${where} must be an object`);
+  }
+  const { id, name, models, rpm, tpm } = value;
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+    throw new Error(`${where}: "id" must be 1-64 characters of A-Z a-z 0-9 . _ : -`);
+  }
+  if (name !== undefined && typeof name !== 'string') {
+    throw new Error(`${where} (${id}): "name" must be a string`);
+  }
+  if (models !== undefined && !(Array.isArray(models) && models.every((m) => typeof m === 'string'))) {
+    throw new Error(`${where} (${id}): "models" must be a list of model ids`);
+  }
+  for (const [field, limit] of [
+    ['rpm', rpm],
+    ['tpm', tpm],
+  ] as const) {
+    if (limit !== undefined && !(Number.isInteger(limit) && (limit as number) >= 0)) {
+      throw new Error(`${where} (${id}): "${field}" must be a whole number >= 0 (0 = unlimited)`);
+    }
+  }
+  const allModels = models === undefined || models.includes('*');
+  return {
+    id,
+    name: name,
+    models: allModels ? undefined : models,
+    rpm: rpm as number | undefined,
+    tpm: tpm as number | undefined,
+  };
+}
+
+function listOf(raw: Record<string, unknown>, field: string): unknown[] {
+  const value = raw[field];
+  if (value === undefined) {
+    return [];
+  }
+  if (!Array.isArray(value)) {
+    throw new Error(`the keys file's "${field}" must be an array`);
+  }
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

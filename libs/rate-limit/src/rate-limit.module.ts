@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { GatewayConfig } from '@gateway/config';
+
+import { MemoryRateLimiter } from './memory-rate-limiter';
+import { RateLimitGuard } from './rate-limit.guard';
+import { RATE_LIMITER, type RateLimiter } from './rate-limiter';
+import { RedisRateLimiter } from './redis-rate-limiter';
+
+/** Per-key limits: in memory for one replica, in Redis (REDIS_URL) for a limit shared by all replicas. */
+@Module({
+  providers: [
+    {
+      provide: RATE_LIMITER,
+      inject: [GatewayConfig],
+      useFactory: ({ rateLimit }: GatewayConfig): RateLimiter =>
+        rateLimit.redisUrl === undefined
+          ? new MemoryRateLimiter()
+          : new RedisRateLimiter(rateLimit.redisUrl, rateLimit.redisTimeoutMs),
+    },
+    RateLimitGuard,
+  ],
+  exports: [RateLimitGuard, RATE_LIMITER],
+})
+export class RateLimitModule {}
