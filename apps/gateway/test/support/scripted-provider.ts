@@ -1,92 +1,58 @@
-import {
-  collectStream,
-  GenerationCancelledError,
-  type FinishReason,
-  type GenerationEvent,
-  type GenerationOptions,
-  type GenerationRequest,
-  type GenerationResult,
-  type InferenceProvider,
-  type ModelInfo,
-  type ModelStatus,
+import type {
+  GenerationEvent,
+  GenerationRequest,
+  GenerationResult,
+  InferenceProvider,
+  ModelStatus,
 } from '@gateway/inference';
 
-/** What one generation does: answer with tokens, fail with an error, or never answer. */
-export type Reply =
-  | { kind: 'tokens'; tokens: string[]; finishReason?: FinishReason; promptTokens?: number }
-  | { kind: 'error'; error: Error }
-  | { kind: 'hang' };
+export interface ScriptedAnswer {
+  tokens: string[];
+  promptTokens: number;
+}
 
 /**
- * An in-process backend for e2e tests that bind it to INFERENCE_PROVIDER: it plays queued replies,
- * records every request it received, and honours its abort signal like a real backend.
+ * An in-process backend that answers every generation with the same tokens and usage, for tests
+ * about what happens in front of the backend (auth, limits, hardening).
  */
 export class ScriptedProvider implements InferenceProvider {
   readonly backendName = 'scripted';
   readonly requests: GenerationRequest[] = [];
-  readonly signals: AbortSignal[] = [];
-  status: ModelStatus;
-  private readonly replies: Reply[] = [];
 
-  constructor(
-    readonly model = 'scripted-model',
-    private fallback: Reply = { kind: 'tokens', tokens: ['Hello', ',', ' world'] },
-  ) {
-    this.status = { reachable: true, present: true, loaded: true, available: [model] };
-  }
+  constructor(public answer: ScriptedAnswer = { tokens: ['Hello', ' there'], promptTokens: 5 }) {}
 
-  next(...replies: Reply[]): this {
-    this.replies.push(...replies);
-    return this;
-  }
-
-  always(reply: Reply): this {
-    this.fallback = reply;
-    return this;
-  }
-
-  async *stream(
-    request: GenerationRequest,
-    options: GenerationOptions = {},
-  ): AsyncGenerator<GenerationEvent> {
+  async *stream(request: GenerationRequest): AsyncIterable<GenerationEvent> {
     this.requests.push(request);
-    const signal = options.signal ?? new AbortController().signal;
-    this.signals.push(signal);
-    const reply = this.replies.shift() ?? this.fallback;
-    await Promise.resolve();
-    if (reply.kind === 'error') {
-      throw reply.error;
-    }
-    if (reply.kind === 'hang') {
-      await new Promise((_, reject) =>
-        signal.addEventListener('abort', () => reject(new GenerationCancelledError('aborted')), {
-          once: true,
-        }),
-      );
-      return;
-    }
-    for (const text of reply.tokens) {
+    const { tokens, promptTokens } = this.answer;
+    for (const text of tokens) {
+      await Promise.resolve();
       yield { type: 'delta', text };
     }
     const result: GenerationResult = {
       model: request.model,
-      text: '',
-      finishReason: reply.finishReason ?? 'stop',
-      usage: { promptTokens: reply.promptTokens ?? 4, completionTokens: reply.tokens.length },
-      timings: { evalMs: reply.tokens.length },
+      text: tokens.join(''),
+      finishReason: 'stop',
+      usage: { promptTokens, completionTokens: tokens.length },
+      timings: {},
     };
     yield { type: 'done', result };
   }
 
-  generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
-    return collectStream(this.stream(request, options));
+  async generate(request: GenerationRequest): Promise<GenerationResult> {
+    let result: GenerationResult | undefined;
+    for await (const event of this.stream(request)) {
+      if (event.type === 'done') {
+        result = event.result;
+      }
+    }
+    return result as GenerationResult;
   }
 
-  listModels(): Promise<ModelInfo[]> {
-    return Promise.resolve(this.status.available.map((name) => ({ name })));
+  listModels(): Promise<Array<{ name: string }>> {
+    return Promise.resolve([{ name: 'qwen2.5:0.5b' }]);
   }
 
   modelStatus(): Promise<ModelStatus> {
-    return Promise.resolve(this.status);
+    return Promise.resolve({ reachable: true, present: true, loaded: true, available: ['qwen2.5:0.5b'] });
   }
 }
