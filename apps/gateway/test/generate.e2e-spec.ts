@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 
-import { ScriptedProvider } from './support/scripted-provider';
+import { ReplayProvider } from './support/replay-provider';
 import { createTestApp } from './support/test-app';
 
 const MODEL = 'qwen2.5:0.5b';
@@ -9,7 +9,7 @@ const BODY_LIMIT = 4096;
 
 describe('POST /v1/generate', () => {
   let app: NestExpressApplication;
-  const provider = new ScriptedProvider(MODEL);
+  const provider = new ReplayProvider(MODEL);
 
   beforeAll(async () => {
     app = await createTestApp({ provider, env: { MODEL_NAME: MODEL, BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
