@@ -8,8 +8,11 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY tools/empty-package tools/empty-package
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci --no-audit --no-fund --ignore-scripts
+# build_ca (optional build secret): extra CA certificates for a TLS-intercepting proxy between
+# the build and the npm registry; never stored in a layer.
+RUN --mount=type=cache,target=/root/.npm --mount=type=secret,id=build_ca \
+    if [ -f /run/secrets/build_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/build_ca; fi \
+    && npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
@@ -19,8 +22,9 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY tools/empty-package tools/empty-package
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev --omit=optional --no-audit --no-fund --ignore-scripts
+RUN --mount=type=cache,target=/root/.npm --mount=type=secret,id=build_ca \
+    if [ -f /run/secrets/build_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/build_ca; fi \
+    && npm ci --omit=dev --omit=optional --no-audit --no-fund --ignore-scripts
 
 FROM ${NODE_IMAGE} AS runtime
 # tini runs as PID 1, forwards SIGTERM to node (which drains open streams) and reaps zombies.
