@@ -25,7 +25,8 @@ start=$(date +%s)
 # build_ca hands npm the host's CA bundle in case a TLS-intercepting proxy sits in between.
 CA_BUNDLE="${BUILD_CA_FILE:-${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}}"
 [[ -r "$CA_BUNDLE" ]] || fail "no CA bundle at $CA_BUNDLE (set BUILD_CA_FILE)"
-podman build --network=host --format docker --pull=never --secret "id=build_ca,src=$CA_BUNDLE" \
+podman build --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+  --network=host --format docker --pull=never --secret "id=build_ca,src=$CA_BUNDLE" \
   -t "$IMAGE" -f "$ROOT/Dockerfile" "$ROOT" >/tmp/image-test-build.log 2>&1 ||
   { tail -60 /tmp/image-test-build.log >&2; fail "podman build failed"; }
 log "built in $(($(date +%s) - start))s, $(podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}')"
