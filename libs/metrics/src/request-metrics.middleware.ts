@@ -11,6 +11,9 @@ export class RequestMetricsMiddleware implements NestMiddleware {
 
   use(req: Request, res: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
+    // Middlewares are mounted on a catch-all route (`/{*path}`): a request that never reaches a
+    // controller keeps that route, which would otherwise become its label.
+    const mountRoute = routeOf(req);
     const observation: RequestObservation = { upstreamSeconds: 0 };
     // Probes and scrapes are counted as requests but are not API work in flight.
     const isApiCall = req.path.startsWith('/v1/');
@@ -23,7 +26,8 @@ export class RequestMetricsMiddleware implements NestMiddleware {
         return;
       }
       recorded = true;
-      const route = routeOf(req) ?? 'unmatched';
+      const matched = routeOf(req);
+      const route = matched !== undefined && matched !== mountRoute ? matched : 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const outcome = observation.outcome ?? outcomeOf(res);
       if (isApiCall) {
