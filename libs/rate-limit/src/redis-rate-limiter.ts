@@ -40,6 +40,8 @@ export class RedisRateLimiter implements RateLimiter, OnModuleInit, OnApplicatio
       maxRetriesPerRequest: 0,
       commandTimeout: commandTimeoutMs,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+      // After a refused connection ioredis keeps a dead socket and waits this long on it at shutdown.
+      disconnectTimeout: 200,
     }) as Redis & LimiterCommands;
     this.redis.defineCommand('rateLimitAcquire', { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
     this.redis.defineCommand('rateLimitAdjust', { numberOfKeys: 1, lua: ADJUST_SCRIPT });
