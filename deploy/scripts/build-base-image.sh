@@ -70,7 +70,7 @@ tar -C "$ROOTFS" -c . | podman import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change "ENV NODE_VERSION=$NODE_VERSION" \
   --change 'CMD ["node"]' \
-  - "$FULL_NAME" >/dev/null
+  --quiet - "$FULL_NAME" >/dev/null
 podman run --rm --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
   "$FULL_NAME" node -e 'process.stdout.write(process.version + "\n")' >&2 || die "the imported image does not run node"
 log "done"
