@@ -6,6 +6,7 @@ import type {
   GenerationEvent,
   GenerationInput,
   GenerationRequest,
+  GenerationResult,
   SamplingParams,
 } from '../inference.types';
 import { IncrementalDetokenizer } from './incremental-detokenizer';
@@ -27,8 +28,8 @@ interface PreparedInput {
 
 /**
  * Runs one request on a sequence it owns exclusively: tokenizes the input, samples until end-of-sequence,
- * a stop string or the token budget, and streams text deltas then one `done` event with real counts.
- * The caller clears the sequence afterwards.
+ * a stop string or the token budget, streams the text deltas and returns the result with real counts.
+ * The caller clears the sequence, then reports the result: consumers may stop pulling after `done`.
  */
 export async function* generateOnSequence(
   engine: EngineHandle,
@@ -36,7 +37,7 @@ export async function* generateOnSequence(
   request: GenerationRequest,
   publicName: string,
   signal?: AbortSignal,
-): AsyncGenerator<GenerationEvent> {
+): AsyncGenerator<GenerationEvent, GenerationResult> {
   const { tokens, stops } = prepareInput(engine, request.input, request.params);
   if (tokens.length >= engine.contextSize) {
     throw new UpstreamRejectedError(
@@ -81,17 +82,14 @@ export async function* generateOnSequence(
     }
   }
   const ended = performance.now();
-  yield {
-    type: 'done',
-    result: {
-      model: publicName,
-      text: '',
-      finishReason,
-      usage: { promptTokens: tokens.length, completionTokens },
-      timings: {
-        promptEvalMs: (firstTokenAt ?? ended) - started,
-        evalMs: firstTokenAt === undefined ? undefined : ended - firstTokenAt,
-      },
+  return {
+    model: publicName,
+    text: '',
+    finishReason,
+    usage: { promptTokens: tokens.length, completionTokens },
+    timings: {
+      promptEvalMs: (firstTokenAt ?? ended) - started,
+      evalMs: firstTokenAt === undefined ? undefined : ended - firstTokenAt,
     },
   };
 }

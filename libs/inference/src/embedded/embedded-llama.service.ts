@@ -14,7 +14,7 @@ import type {
 } from '../inference.types';
 import { sameModel } from '../model-names';
 import { generateOnSequence, type EngineHandle } from './embedded-generation';
-import { assertReadable, ensureTestModel } from './embedded-model-file';
+import { assertReadable, EmbeddedModelFileError, ensureTestModel } from './embedded-model-file';
 import type { EmbeddedLlamaOptions } from './embedded-options';
 import { loadNodeLlamaCpp, type NodeLlamaCpp } from './node-llama-cpp.loader';
 import { abortError, SequencePool } from './sequence-pool';
@@ -66,11 +66,14 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
     }
     const engine = await this.whenLoaded(options.signal);
     const sequence = await engine.pool.acquire(options.signal);
+    let result: GenerationResult;
     try {
-      yield* generateOnSequence(engine, sequence, request, this.options.publicName, options.signal);
+      result = yield* generateOnSequence(engine, sequence, request, this.options.publicName, options.signal);
     } finally {
       await this.recycle(engine, sequence);
     }
+    // Only after the sequence is free: a consumer may stop pulling as soon as it has `done`.
+    yield { type: 'done', result };
   }
 
   generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
@@ -152,7 +155,11 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
       logLevel: lib.LlamaLogLevel.warn,
       logger: (_level, message) => this.logger.warn(`llama.cpp: ${message.trim()}`),
     });
-    const model = await llama.loadModel({ modelPath });
+    const model = await llama.loadModel({ modelPath }).catch((error: Error) => {
+      throw new EmbeddedModelFileError(`cannot load ${modelPath} as a GGUF model: ${error.message}`, {
+        cause: error,
+      });
+    });
     const contextSize = Math.min(options.contextSize, model.trainContextSize);
     const context = await model.createContext({
       sequences: options.parallel,
