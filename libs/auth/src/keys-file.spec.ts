@@ -1,0 +1,82 @@
+import { generateApiKey, hashApiKey, sameHash } from './api-key';
+import { parseKeysFile } from './keys-file';
+
+const hash = hashApiKey('sk-gw-example');
+
+describe('parseKeysFile', () => {
+  it('reads keys and JWT subjects; "*" or no models means every model', () => {
+    const parsed = parseKeysFile(
+      JSON.stringify({
+        keys: [
+          { id: 'a', name: 'A', hash, models: ['qwen2.5:0.5b'], rpm: 10, tpm: 0 },
+          { id: 'b', hash: hashApiKey('other'), models: ['*'] },
+        ],
+        subjects: [{ id: 'svc', subject: 'service-1', rpm: 5 }],
+      }),
+    );
+    expect(parsed.keys[0]).toEqual({ id: 'a', name: 'A', hash, models: ['qwen2.5:0.5b'], rpm: 10, tpm: 0 });
+    expect(parsed.keys[1].models).toBeUndefined();
+    expect(parsed.subjects).toEqual([{ id: 'svc', subject: 'service-1', rpm: 5 }]);
+  });
+
+  it.each([
+    ['not JSON', '{', /not valid JSON/],
+    ['an array', '[]', /JSON object/],
+    ['a bad id', JSON.stringify({ keys: [{ id: 'a b', hash }] }), /keys\[0\]: "id"/],
+    [
+      'a plain key instead of a hash',
+      JSON.stringify({ keys: [{ id: 'a', hash: 'sk-gw-x' }] }),
+      /"hash" must be/,
+    ],
+    ['a negative limit', JSON.stringify({ keys: [{ id: 'a', hash, rpm: -1 }] }), /"rpm" must be/],
+    ['models not a list', JSON.stringify({ keys: [{ id: 'a', hash, models: 'x' }] }), /"models"/],
+    [
+      'a duplicate id',
+      JSON.stringify({ keys: [{ id: 'a', hash }], subjects: [{ id: 'a', subject: 's' }] }),
+      /twice/,
+    ],
+    [
+      'a duplicate hash',
+      JSON.stringify({
+        keys: [
+          { id: 'a', hash },
+          { id: 'b', hash },
+        ],
+      }),
+      /same key hash twice/,
+    ],
+  ])('rejects %s with a message naming the problem', (_case, text, message) => {
+    expect(() => parseKeysFile(text)).toThrow(message);
+  });
+
+  it('never repeats a hash in its messages', () => {
+    expect(() =>
+      parseKeysFile(
+        JSON.stringify({
+          keys: [
+            { id: 'a', hash },
+            { id: 'b', hash },
+          ],
+        }),
+      ),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining(hash.slice(7)) as unknown }));
+  });
+});
+
+describe('API keys', () => {
+  it('are sk-gw- plus 40 base62 characters, different every time', () => {
+    const keys = new Set(Array.from({ length: 50 }, () => generateApiKey()));
+    expect(keys.size).toBe(50);
+    for (const key of keys) {
+      expect(key).toMatch(/^sk-gw-[0-9A-Za-z]{40}$/);
+    }
+  });
+
+  it('hash to a stable sha256 form compared in constant time', () => {
+    expect(hashApiKey('sk-gw-abc')).toBe(hashApiKey('sk-gw-abc'));
+    expect(hashApiKey('sk-gw-abc')).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(sameHash(hashApiKey('a'), hashApiKey('a'))).toBe(true);
+    expect(sameHash(hashApiKey('a'), hashApiKey('b'))).toBe(false);
+    expect(sameHash(hashApiKey('a'), 'short')).toBe(false);
+  });
+});
