@@ -15,8 +15,9 @@ export class RequestMetricsMiddleware implements NestMiddleware {
     // controller keeps that route, which would otherwise become its label.
     const mountRoute = routeOf(req);
     const observation: RequestObservation = { upstreamSeconds: 0 };
-    // Probes and scrapes are counted as requests but are not API work in flight.
-    const isApiCall = req.path.startsWith('/v1/');
+    // Probes and scrapes are counted as requests but are not API work in flight. (`req.path` is relative
+    // to the catch-all mount here, so it is always `/`.)
+    const isApiCall = req.originalUrl.startsWith('/v1/');
     if (isApiCall) {
       this.metrics.inFlight.inc();
     }
