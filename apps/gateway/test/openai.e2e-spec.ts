@@ -14,7 +14,15 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
 
   beforeAll(async () => {
     ollama = await new FakeOllama({ models: [MODEL] }).start();
-    app = await createTestApp({ env: { OLLAMA_HOST: ollama.url, MODEL_NAME: MODEL } });
+    app = await createTestApp({
+      // Each scripted upstream answer is meant for exactly one request: no retries, no breaker.
+      env: {
+        OLLAMA_HOST: ollama.url,
+        MODEL_NAME: MODEL,
+        UPSTREAM_RETRIES: '0',
+        BREAKER_FAILURE_THRESHOLD: '1000',
+      },
+    });
     client = new OpenAI({ baseURL: `${await baseUrl(app)}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
 
@@ -220,6 +228,23 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
       expect(error).toBeInstanceOf(OpenAI.BadRequestError);
       expect(error).toMatchObject({ status: 400, type: 'invalid_request_error', param });
       expect((error as Error).message).toContain(words);
+    });
+
+    it('answers a body that is not JSON in OpenAI shape too', async () => {
+      const res = await fetch(`${await baseUrl(app)}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"model":',
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error: {
+          message: expect.any(String),
+          type: 'invalid_request_error',
+          param: null,
+          code: expect.any(String),
+        },
+      });
     });
 
     it('accepts fields that ask for the default behaviour', async () => {

@@ -23,6 +23,9 @@ describe('POST /v1/generate with "stream": true (Server-Sent Events)', () => {
     app = await createTestApp({
       env: {
         OLLAMA_HOST: ollama.url,
+        // Each scripted upstream answer is meant for exactly one request: no retries, no breaker.
+        UPSTREAM_RETRIES: '0',
+        BREAKER_FAILURE_THRESHOLD: '1000',
         FIRST_TOKEN_TIMEOUT_MS: '1500',
         IDLE_TIMEOUT_MS: '400',
         HEARTBEAT_INTERVAL_MS: '100',
