@@ -4,7 +4,7 @@
 #   2. promtool: rules, rule unit tests, the plain Prometheus config
 #   3. jest project `deploy`: strict schema validation (unknown fields rejected), CRD schemas,
 #      policy checks, ConfigMap vs the config library, skaffold, dashboard/alerts vs live /metrics
-#   4. eslint + prettier on deploy/
+#   4. tsc, eslint and prettier on deploy/
 #   5. the image: podman build from the Dockerfile and run checks (deploy/scripts/image-test.sh)
 # Installs what it needs from apt when missing; fails loudly when something cannot run.
 # SKIP_IMAGE=1 leaves out step 5 (for a quick local loop only; CI never sets it).
@@ -56,6 +56,7 @@ promtool_checks() {
 }
 
 lint() {
+  npx tsc -p deploy/tsconfig.json
   npx eslint deploy/ jest.config.ts
   npx prettier --check deploy/
 }
@@ -65,7 +66,7 @@ step "kustomize render (all overlays)" render_all
 step "promtool rules/tests/config" promtool_checks
 step "npm run build (for live /metrics)" npm run build --silent
 step "jest --selectProjects deploy" npx jest --selectProjects deploy
-step "eslint + prettier (deploy/)" lint
+step "tsc + eslint + prettier (deploy/)" lint
 if [[ "${SKIP_IMAGE:-0}" == 1 && "${CI:-}" != true ]]; then
   echo "SKIP_IMAGE=1: image build and run checks left out (never in CI)"
 else
