@@ -105,6 +105,9 @@ describe('POST /v1/generate', () => {
       ['temperature as a string', { prompt: 'Hi', temperature: '0.7' }, 'temperature'],
       ['top_p 1.5', { prompt: 'Hi', top_p: 1.5 }, 'top_p'],
       ['top_p as a boolean', { prompt: 'Hi', top_p: true }, 'top_p'],
+      ['a null max_tokens (it must not lift the cap)', { prompt: 'Hi', max_tokens: null }, 'max_tokens'],
+      ['a null temperature', { prompt: 'Hi', temperature: null }, 'temperature'],
+      ['a null top_p', { prompt: 'Hi', top_p: null }, 'top_p'],
       ['an unknown field', { prompt: 'Hi', model_path: '/etc/passwd' }, 'model_path'],
     ])('rejects %s', async (_case, body, param) => {
       const res = await post(body).expect(400);

@@ -1,6 +1,23 @@
-import { IsBoolean, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
 export const MAX_TOKENS_LIMIT = 2048;
+
+/**
+ * Optional, but `null` is validated like any other value: IsOptional lets null through, and a null
+ * max_tokens would reach the backend with no limit at all.
+ */
+const OmittableNotNull = (): PropertyDecorator =>
+  ValidateIf((_body: object, value: unknown) => value !== undefined);
 
 /** Body of POST /v1/generate. Unknown fields are rejected and nothing is coerced. */
 export class GenerateRequestDto {
@@ -8,19 +25,19 @@ export class GenerateRequestDto {
   @IsNotEmpty()
   prompt!: string;
 
-  @IsOptional()
+  @OmittableNotNull()
   @IsInt()
   @Min(1)
   @Max(MAX_TOKENS_LIMIT)
   max_tokens: number = 256;
 
-  @IsOptional()
+  @OmittableNotNull()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(2)
   temperature: number = 0.7;
 
-  @IsOptional()
+  @OmittableNotNull()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
