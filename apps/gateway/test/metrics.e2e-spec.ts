@@ -7,7 +7,7 @@ import request from 'supertest';
 
 import { sampleValue } from './support/metrics';
 import { ReplayProvider } from './support/replay-provider';
-import { createTestApp } from './support/test-app';
+import { baseUrl, createTestApp } from './support/test-app';
 
 const MODEL = 'qwen2.5:0.5b';
 const ROUTE = '/v1/generate';
@@ -99,9 +99,33 @@ describe('/metrics', () => {
     });
   });
 
-  it('in-flight requests are back to 0 once requests are answered', async () => {
-    provider.next({ kind: 'error', error: new UpstreamUnavailableError('down') });
-    await Promise.all([generate(), generate(), generate({ prompt: '' })]);
+  it('counts an API request in flight while it runs, and is back to 0 once it is answered', async () => {
+    provider.next({ kind: 'hang' });
+    const url = await baseUrl(app);
+    const caller = new AbortController();
+    const pending = fetch(`${url}${ROUTE}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ prompt: 'Hi' }),
+      signal: caller.signal,
+    }).catch(() => undefined);
+    const asked = provider.requests.length;
+    while (provider.requests.length === asked) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(sampleValue(await exposition(), 'llm_gateway_requests_in_flight')).toBe(1);
+    caller.abort();
+    await pending;
+    let inFlight = 1;
+    for (let i = 0; i < 100 && inFlight !== 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      inFlight = sampleValue(await exposition(), 'llm_gateway_requests_in_flight');
+    }
+    expect(inFlight).toBe(0);
+  });
+
+  it('probes and scrapes are not counted in flight', async () => {
+    await request(app.getHttpServer()).get('/health').expect(200);
     expect(sampleValue(await exposition(), 'llm_gateway_requests_in_flight')).toBe(0);
   });
 
