@@ -6,6 +6,9 @@ import { exposedFamilies, isExposed, metricNames } from './support/promql';
 import { DEPLOY_DIR, find, render } from './support/render';
 import { allContainers, podTemplate } from './support/workloads';
 
+/** The key whose hash deploy/overlays/dev/api-keys.dev.json holds (a development key, public). */
+const DEV_API_KEY = 'dev-local-key-not-a-secret';
+
 /** Series the alert rules read from other exporters, not from the gateway. */
 const EXTERNAL_METRICS: Record<string, string> = {
   up: 'Prometheus (scrape health)',
@@ -52,6 +55,13 @@ describe('the built gateway, as the manifests run it', () => {
     expect((await fetch(`${gateway?.baseUrl}/health`)).status).toBe(200);
     // Ollama is unreachable here, so readiness must say so instead of pretending.
     expect((await fetch(`${gateway?.baseUrl}/ready`)).status).toBe(503);
+  });
+
+  it("accepts the dev overlay's documented API key (docs/kubernetes.md) and refuses callers without one", async () => {
+    const models = `${gateway?.baseUrl}/v1/models`;
+    expect((await fetch(models)).status).toBe(401);
+    const withKey = await fetch(models, { headers: { authorization: `Bearer ${DEV_API_KEY}` } });
+    expect([401, 403]).not.toContain(withKey.status);
   });
 
   it('exports every metric the dashboard queries', () => {
