@@ -16,12 +16,6 @@ const EXTERNAL_METRICS: Record<string, string> = {
   kube_statefulset_status_replicas_ready: 'kube-state-metrics',
 };
 
-/**
- * Gateway metrics that other work in progress adds (guardrails: load shedding). Allowed to be
- * missing from the exposition until they land; remove them from here once they do.
- */
-const PENDING_GATEWAY_METRICS = new Set(['llm_gateway_load_shed_total']);
-
 describe('the built gateway, as the manifests run it', () => {
   let gateway: RunningGateway | undefined;
   let families = new Map<string, string>();
@@ -74,7 +68,7 @@ describe('the built gateway, as the manifests run it', () => {
   it('exports every gateway metric the alert rules read', () => {
     const missing = ruleExpressions()
       .flatMap(metricNames)
-      .filter((name) => !(name in EXTERNAL_METRICS) && !PENDING_GATEWAY_METRICS.has(name))
+      .filter((name) => !(name in EXTERNAL_METRICS))
       .filter((name) => !isExposed(name, families));
     expect(missing).toEqual([]);
     const foreign = ruleExpressions()
