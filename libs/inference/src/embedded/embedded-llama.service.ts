@@ -17,6 +17,7 @@ import { generateOnSequence, type EngineHandle } from './embedded-generation';
 import { assertReadable, EmbeddedModelFileError, ensureTestModel } from './embedded-model-file';
 import type { EmbeddedLlamaOptions } from './embedded-options';
 import { loadNodeLlamaCpp, type NodeLlamaCpp } from './node-llama-cpp.loader';
+import { prefetch } from './prefetch';
 import { abortError, SequencePool } from './sequence-pool';
 
 interface LoadedEngine extends EngineHandle {
@@ -68,7 +69,9 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
     const sequence = await engine.pool.acquire(options.signal);
     let result: GenerationResult;
     try {
-      result = yield* generateOnSequence(engine, sequence, request, this.options.publicName, options.signal);
+      result = yield* prefetch(
+        generateOnSequence(engine, sequence, request, this.options.publicName, options.signal),
+      );
     } finally {
       await this.recycle(engine, sequence);
     }

@@ -1,0 +1,191 @@
+/**
+ * `npm run bench:embedded`: tokens/s and time to first token of the same GGUF model driven directly
+ * through node-llama-cpp and through the gateway (built, as its own process, streaming /v1/generate),
+ * measured in the same run, alternating, one request at a time, and their ratio.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+import {
+  buildTestModel,
+  testModelFileName,
+  type TestModelProfileName,
+} from '@gateway/inference/embedded/gguf/test-model';
+import { loadNodeLlamaCpp } from '@gateway/inference/embedded/node-llama-cpp.loader';
+
+const PROMPT = 'Once upon a time';
+const MAX_TOKENS = Number(process.env.BENCH_MAX_TOKENS ?? 128);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const THREADS = 1;
+const CONTEXT = 2048;
+
+interface Sample {
+  ttftMs: number;
+  totalMs: number;
+  tokens: number;
+}
+
+type Runner = () => Promise<Sample>;
+
+async function directRunner(modelPath: string): Promise<{ run: Runner; close: () => Promise<void> }> {
+  const lib = await loadNodeLlamaCpp();
+  const llama = await lib.getLlama({ gpu: false, logLevel: lib.LlamaLogLevel.warn });
+  const model = await llama.loadModel({ modelPath });
+  const context = await model.createContext({ sequences: 1, contextSize: CONTEXT, threads: THREADS });
+  const sequence = context.getSequence();
+  const run: Runner = async () => {
+    const started = performance.now();
+    const bos = model.tokens.bos;
+    const input = bos === null ? model.tokenize(PROMPT) : [bos, ...model.tokenize(PROMPT)];
+    let ttftMs = 0;
+    let tokens = 0;
+    for await (const token of sequence.evaluate(input, { temperature: 0 })) {
+      ttftMs ||= performance.now() - started;
+      if (model.isEogToken(token)) {
+        break;
+      }
+      // Detokenized like any caller would, so both sides do the same work per token.
+      model.detokenize([token]);
+      if (++tokens >= MAX_TOKENS) {
+        break;
+      }
+    }
+    await sequence.clearHistory();
+    return { ttftMs, totalMs: performance.now() - started, tokens };
+  };
+  return { run, close: () => llama.dispose() };
+}
+
+async function gatewayRunner(modelPath: string): Promise<{ run: Runner; close: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/apps/gateway/src/main.js'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      INFERENCE_BACKEND: 'embedded',
+      MODEL_PATH: modelPath,
+      EMBEDDED_THREADS: String(THREADS),
+      EMBEDDED_CONTEXT_SIZE: String(CONTEXT),
+      EMBEDDED_PARALLEL: '1',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitReady(base, child);
+  const run: Runner = async () => {
+    const started = performance.now();
+    const res = await fetch(`${base}/v1/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: PROMPT, max_tokens: MAX_TOKENS, temperature: 0, stream: true }),
+    });
+    let ttftMs = 0;
+    let body = '';
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      body += decoder.decode(chunk, { stream: true });
+      if (!ttftMs && body.includes('event: delta')) {
+        ttftMs = performance.now() - started;
+      }
+    }
+    const done = /event: done\ndata: (.*)\n/.exec(body);
+    if (!done) {
+      throw new Error(`no done event in the stream:\n${body.slice(-500)}`);
+    }
+    const { tokens_generated: tokens } = JSON.parse(done[1]) as { tokens_generated: number };
+    return { ttftMs, totalMs: performance.now() - started, tokens };
+  };
+  const close = async (): Promise<void> => {
+    child.kill('SIGTERM');
+    await new Promise((resolveExit) => child.once('exit', resolveExit));
+  };
+  return { run, close };
+}
+
+async function waitReady(base: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i += 1) {
+    if (child.exitCode !== null) {
+      throw new Error(`the gateway exited with ${child.exitCode}`);
+    }
+    const ok = await fetch(`${base}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the gateway did not become ready');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+const rate = (s: Sample): number => s.tokens / (s.totalMs / 1000);
+
+function summarise(samples: Sample[]): { tokensPerSecond: number; ttftMs: number } {
+  return { tokensPerSecond: median(samples.map(rate)), ttftMs: median(samples.map((s) => s.ttftMs)) };
+}
+
+async function benchProfile(profile: TestModelProfileName): Promise<void> {
+  const dir = resolve('.models');
+  mkdirSync(dir, { recursive: true });
+  const modelPath = join(dir, testModelFileName(profile));
+  writeFileSync(modelPath, buildTestModel(profile));
+  const direct = await directRunner(modelPath);
+  const gateway = await gatewayRunner(modelPath);
+  try {
+    await direct.run();
+    await gateway.run();
+    const samples: { direct: Sample[]; gateway: Sample[] } = { direct: [], gateway: [] };
+    for (let i = 0; i < RUNS; i += 1) {
+      samples.direct.push(await direct.run());
+      samples.gateway.push(await gateway.run());
+    }
+    const d = summarise(samples.direct);
+    const g = summarise(samples.gateway);
+    const row = (name: string, s: { tokensPerSecond: number; ttftMs: number }): string =>
+      `| ${profile} | ${name} | ${s.tokensPerSecond.toFixed(1)} | ${s.ttftMs.toFixed(1)} |`;
+    process.stdout.write(`${row('node-llama-cpp direct', d)}\n${row('through the gateway', g)}\n`);
+    process.stdout.write(
+      `| ${profile} | **gateway / direct** | **${(100 * median(samples.gateway.map((s, i) => rate(s) / rate(samples.direct[i])))).toFixed(1)} %** | +${(g.ttftMs - d.ttftMs).toFixed(1)} ms |\n`,
+    );
+  } finally {
+    await gateway.close();
+    await direct.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const profiles = (process.argv[2]?.split(',') ?? ['tiny', 'bench']) as TestModelProfileName[];
+  process.stdout.write(
+    `${RUNS} runs each after one warm-up, prompt "${PROMPT}", max_tokens ${MAX_TOKENS}, temperature 0, ` +
+      `${THREADS} thread, one request at a time; medians of per-request tokens/s (whole request) and TTFT; the ratio is the median of adjacent gateway/direct pairs\n\n`,
+  );
+  process.stdout.write('| model | path | tokens/s | TTFT ms |\n|---|---|---|---|\n');
+  for (const profile of profiles) {
+    await benchProfile(profile);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
