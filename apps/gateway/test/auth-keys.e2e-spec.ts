@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 
@@ -108,6 +111,47 @@ describe('API keys', () => {
     keysFile.writeText('{"keys": [ this is not JSON');
     await new Promise((resolve) => setTimeout(resolve, 500));
     await generate({ Authorization: `Bearer ${added.key}` }).expect(200);
+  });
+});
+
+describe('API keys and a model table with aliases', () => {
+  const keysFile = new KeysFileFixture();
+  const smallOnly = newApiKey({ id: 'small-only', models: ['small'] });
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    keysFile.write([smallOnly.entry]);
+    const modelsFile = join(keysFile.dir, 'models.json');
+    writeFileSync(
+      modelsFile,
+      JSON.stringify({
+        models: [
+          { id: 'small', backendModel: 'qwen2.5:0.5b', aliases: ['qwen-small'] },
+          { id: 'large', backendModel: 'llama3.2:1b' },
+        ],
+      }),
+    );
+    app = await createTestApp({
+      env: { AUTH_MODE: 'keys', API_KEYS_FILE: keysFile.path, MODELS_FILE: modelsFile },
+      provider: new ScriptedProvider(),
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    keysFile.remove();
+  });
+
+  const chat = (model: string) =>
+    request(app.getHttpServer())
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${smallOnly.key}`)
+      .send({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 });
+
+  it('allows an allowed model by any of its names, and nothing else', async () => {
+    await chat('small').expect(200);
+    await chat('qwen-small').expect(200);
+    await chat('large').expect(403);
   });
 });
 

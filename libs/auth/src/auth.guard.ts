@@ -34,7 +34,7 @@ export class AuthGuard implements CanActivate {
     }
     const principal = await this.authenticate(req, context.switchToHttp().getResponse<Response>());
     const model = this.requestedModel(req);
-    if (model !== undefined && principal.models && !principal.models.some((m) => sameModel(m, model))) {
+    if (model !== undefined && principal.models && !this.mayUse(principal.models, model)) {
       this.metrics.authRejections.inc({ reason: 'model_not_allowed' });
       this.logger.warn(`key ${principal.id} asked for a model it may not use`);
       throw new ModelNotAllowedError(model.slice(0, 128));
@@ -61,6 +61,20 @@ export class AuthGuard implements CanActivate {
       return subject === undefined ? undefined : this.keys.principalForSubject(subject);
     }
     return methods.includes('keys') ? this.keys.principalForKey(credential) : undefined;
+  }
+
+  /** Compares catalog entries, so an alias of an allowed model is allowed too. */
+  private mayUse(allowed: string[], model: string): boolean {
+    const requested = this.canonical(model);
+    return allowed.some((candidate) => sameModel(this.canonical(candidate), requested));
+  }
+
+  private canonical(model: string): string {
+    try {
+      return this.catalog.resolve(model).id;
+    } catch {
+      return model;
+    }
   }
 
   /** The body's `model`, or the default model for routes that take none (POST /v1/generate). */
