@@ -15,6 +15,8 @@ const transform = {
 const transformIgnorePatterns = [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`];
 
 const config: Config = {
+  // Applies to every project: Jest ignores a per-project testTimeout.
+  testTimeout: 30_000,
   projects: [
     {
       displayName: 'unit',
@@ -39,7 +41,6 @@ const config: Config = {
       transform,
       transformIgnorePatterns,
       moduleNameMapper,
-      testTimeout: 30000,
     },
     {
       displayName: 'deploy',
@@ -50,7 +51,6 @@ const config: Config = {
       transform,
       transformIgnorePatterns,
       moduleNameMapper,
-      testTimeout: 120000,
     },
   ],
 };
