@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
+import { withTimeout } from '@gateway/health';
 import { INFERENCE_PROVIDER, normaliseModelName, type InferenceProvider } from '@gateway/inference';
 
 /** Says at start-up what serves the requests, and warns (without failing) when the backend is not there yet. */
@@ -21,9 +22,9 @@ export class StartupReportService implements OnApplicationBootstrap {
     const where = backend === 'ollama' ? ` at ${ollamaHost}` : '';
     this.logger.log(`inference backend: ${backend}${where}; model: ${modelName}`);
     try {
-      const models = await this.provider.listModels({
-        signal: AbortSignal.timeout(this.config.timeouts.healthCheckMs),
-      });
+      const models = await withTimeout(this.config.timeouts.healthCheckMs, (signal) =>
+        this.provider.listModels({ signal }),
+      );
       const names = models.map((m) => m.name);
       this.logger.log(`backend has ${names.length} model(s): ${names.join(', ') || '(none)'}`);
       if (!names.some((name) => normaliseModelName(name) === normaliseModelName(modelName))) {
