@@ -21,6 +21,8 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
         MODEL_NAME: MODEL,
         UPSTREAM_RETRIES: '0',
         BREAKER_FAILURE_THRESHOLD: '1000',
+        HEARTBEAT_INTERVAL_MS: '100',
+        IDLE_TIMEOUT_MS: '500',
       },
     });
     client = new OpenAI({ baseURL: `${await baseUrl(app)}/v1`, apiKey: 'unused', maxRetries: 0 });
@@ -118,6 +120,19 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
       const last = chunks.at(-1);
       expect(last?.choices).toEqual([]);
       expect(last?.usage).toEqual({ prompt_tokens: 4, completion_tokens: 3, total_tokens: 7 });
+    });
+
+    it('keeps a slow first token stream open with heartbeats the SDK ignores', async () => {
+      ollama.next({ kind: 'tokens', tokens: ['late'], firstTokenDelayMs: 350 });
+      const { data: stream, response } = await client.chat.completions
+        .create({ model: MODEL, messages: [{ role: 'user', content: 'x' }], stream: true })
+        .withResponse();
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      let text = '';
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? '';
+      }
+      expect(text).toBe('late');
     });
 
     it('sends no usage chunk when include_usage is not requested', async () => {
@@ -285,6 +300,23 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
       expect(text).toBe('ab');
       expect(failure).toBeInstanceOf(OpenAI.APIError);
       expect(failure).toMatchObject({ code: 'upstream_protocol_error', type: 'api_error' });
+    });
+
+    it('a stream that stalls raises a timeout APIError rather than hanging or ending cleanly', async () => {
+      ollama.next({ kind: 'stall', tokens: ['a'] });
+      const stream = await client.chat.completions.create({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'x' }],
+        stream: true,
+      });
+      const failure = await (async () => {
+        for await (const _chunk of stream) {
+          // drain
+        }
+      })().catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(OpenAI.APIError);
+      expect(failure).toMatchObject({ code: 'upstream_timeout' });
+      expect((failure as Error).message).toContain('idle timeout');
     });
 
     it('a truncated upstream stream raises an error instead of ending cleanly', async () => {

@@ -167,6 +167,13 @@ describe('POST /v1/generate with "stream": true (Server-Sent Events)', () => {
     expect(error.error.message).toContain('first token timeout');
   });
 
+  it('answers a non-streaming call whose first token never comes with 504', async () => {
+    ollama.next({ kind: 'hang' });
+    const res = await request(app.getHttpServer()).post('/v1/generate').send({ prompt: 'Hi' }).expect(504);
+    expect(res.body.error.code).toBe('upstream_timeout');
+    expect(res.body.error.message).toContain('first token timeout');
+  });
+
   it('leaves no stream counted as open afterwards', async () => {
     expect(
       await scrape(app.getHttpServer(), 'llm_gateway_streams_in_flight', { route: '/v1/generate' }),
