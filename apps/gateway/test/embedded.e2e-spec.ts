@@ -160,6 +160,28 @@ describe('gateway on the embedded llama.cpp backend (generated random-weights mo
     ).toBe(2);
   });
 
+  it('renders chat messages with the model chat template (OpenAI chat route)', async () => {
+    const plain = await postJson<GenerateBody>(gateway.baseUrl, '/v1/generate', {
+      prompt: 'hello',
+      max_tokens: 1,
+    });
+    const chat = await postJson<{ model: string; usage: GenerateBody['usage'] }>(
+      gateway.baseUrl,
+      '/v1/chat/completions',
+      {
+        model: TEST_MODEL_NAME,
+        messages: [{ role: 'user', content: 'hello' }],
+        max_tokens: 8,
+        temperature: 0,
+      },
+    );
+    expect(chat.status).toBe(200);
+    expect(chat.body.model).toBe(TEST_MODEL_NAME);
+    expect(chat.body.usage.completion_tokens).toBeLessThanOrEqual(8);
+    // The template wraps the message in its role markers: more prompt tokens than the bare text.
+    expect(chat.body.usage.prompt_tokens).toBeGreaterThan(plain.body.usage.prompt_tokens + 2);
+  });
+
   it('counts the real tokens in /metrics', async () => {
     const before = await scrape(gateway.baseUrl, 'llm_gateway_completion_tokens_total');
     const promptBefore = await scrape(gateway.baseUrl, 'llm_gateway_prompt_tokens_total');
