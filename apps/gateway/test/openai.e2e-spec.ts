@@ -277,6 +277,31 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
       expect(completion.choices).toHaveLength(1);
     });
 
+    it('treats explicit nulls, as some clients send them, as "not set"', async () => {
+      const body = {
+        model: MODEL,
+        messages: [{ role: 'user', content: 'x' }],
+        temperature: null,
+        top_p: null,
+        stop: null,
+        seed: null,
+        max_tokens: null,
+        n: null,
+        logprobs: null,
+        logit_bias: null,
+        tools: null,
+        response_format: null,
+        stream_options: null,
+      };
+      const completion = await client.chat.completions.create(
+        body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+      );
+      expect(completion.choices[0].message.content).toBe('Kubernetes runs containers for you.');
+      const upstream = lastUpstreamBody();
+      expect(upstream.options).toEqual({ num_predict: 8192 });
+      expect(upstream.format).toBeUndefined();
+    });
+
     it('an unreachable backend is a 503 APIError in OpenAI shape', async () => {
       ollama.next({ kind: 'error', status: 503, error: 'server busy, please try again.' });
       const error = await client.completions.create({ model: MODEL, prompt: 'x' }).catch((e: unknown) => e);

@@ -85,6 +85,23 @@ describe('OpenAI requests mapped onto a GenerationRequest', () => {
     expect(format({ type: 'text' })).toBeUndefined();
   });
 
+  it('treats explicit nulls as "not set" rather than passing them to the backend', () => {
+    const nulls = {
+      temperature: null,
+      top_p: null,
+      seed: null,
+      stop: null,
+      presence_penalty: null,
+      frequency_penalty: null,
+      max_tokens: null,
+      max_completion_tokens: null,
+      response_format: null,
+    } as unknown as Partial<ChatCompletionRequestDto>;
+    expect(toChatGenerationRequest(chat(nulls), 'b').params).toEqual({ maxTokens: MAX_OUTPUT_TOKENS });
+    const completion = { model: 'm', prompt: 'p', max_tokens: null } as unknown as CompletionRequestDto;
+    expect(toCompletionGenerationRequest(completion, 'b').params.maxTokens).toBe(16);
+  });
+
   it('takes the one prompt of a completion, given as a string or a list', () => {
     const body = { model: 'm', prompt: ['only'], max_tokens: 16 } as CompletionRequestDto;
     expect(toCompletionGenerationRequest(body, 'b')).toMatchObject({

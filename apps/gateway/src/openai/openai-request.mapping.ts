@@ -1,7 +1,7 @@
 import type { ChatMessage, GenerationRequest, SamplingParams } from '@gateway/inference';
 
 import type { ChatCompletionRequestDto, ResponseFormat } from './dto/chat-completion-request.dto';
-import type { CompletionRequestDto } from './dto/completion-request.dto';
+import { DEFAULT_COMPLETION_TOKENS, type CompletionRequestDto } from './dto/completion-request.dto';
 import { contentText } from './dto/message-content.validator';
 import { MAX_OUTPUT_TOKENS, type OpenAiSamplingDto } from './dto/openai-sampling.dto';
 import { OpenAiParamError } from './openai-param.error';
@@ -24,24 +24,27 @@ export function toChatGenerationRequest(body: ChatCompletionRequestDto, model: s
 
 export function toCompletionGenerationRequest(body: CompletionRequestDto, model: string): GenerationRequest {
   const prompt = typeof body.prompt === 'string' ? body.prompt : body.prompt[0];
-  return { model, input: { kind: 'prompt', prompt }, params: samplingParams(body, body.max_tokens) };
+  const maxTokens = body.max_tokens ?? DEFAULT_COMPLETION_TOKENS;
+  return { model, input: { kind: 'prompt', prompt }, params: samplingParams(body, maxTokens) };
 }
 
+/** OpenAI clients often send `null` for "not set"; it must never reach the backend as a value. */
 function samplingParams(body: OpenAiSamplingDto, maxTokens: number): SamplingParams {
   return {
     maxTokens,
-    temperature: body.temperature,
-    topP: body.top_p,
-    seed: body.seed,
-    stop: body.stop === undefined ? undefined : [body.stop].flat(),
-    presencePenalty: body.presence_penalty,
-    frequencyPenalty: body.frequency_penalty,
+    temperature: body.temperature ?? undefined,
+    topP: body.top_p ?? undefined,
+    seed: body.seed ?? undefined,
+    stop: body.stop === undefined || body.stop === null ? undefined : [body.stop].flat(),
+    presencePenalty: body.presence_penalty ?? undefined,
+    frequencyPenalty: body.frequency_penalty ?? undefined,
   };
 }
 
 /** Without a limit, generation runs until the model stops, its context fills, or MAX_OUTPUT_TOKENS. */
 function chatMaxTokens(body: ChatCompletionRequestDto): number {
-  const { max_tokens: legacy, max_completion_tokens: current } = body;
+  const legacy = body.max_tokens ?? undefined;
+  const current = body.max_completion_tokens ?? undefined;
   if (legacy !== undefined && current !== undefined && legacy !== current) {
     throw new OpenAiParamError(
       'max_tokens',
