@@ -262,6 +262,21 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
       });
     });
 
+    it.each([
+      ['prompt', { prompt: ['one', 'two'] }, 'exactly 1 string'],
+      ['prompt', { prompt: [1, 2, 3] }, 'exactly 1 string'],
+      ['echo', { echo: true }, 'echo'],
+      ['best_of', { best_of: 3 }, 'one choice'],
+    ])('completions reject %s they cannot honour (%j)', async (param, extra, words) => {
+      const body = { model: MODEL, prompt: 'x', ...extra };
+      const error = await client.completions
+        .create(body as unknown as OpenAI.CompletionCreateParamsNonStreaming)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(error).toMatchObject({ param });
+      expect((error as Error).message).toContain(words);
+    });
+
     it('accepts fields that ask for the default behaviour', async () => {
       const completion = await client.chat.completions.create({
         model: MODEL,

@@ -40,9 +40,17 @@ export function IsStringOrStringList(maxItems: number, maxLength: number, minIte
         );
       },
       defaultMessage: (args) =>
-        `${args?.property ?? 'field'} must be a string or a list of ${minItems}-${maxItems} strings of at most ${maxLength} characters`,
+        `${args?.property ?? 'field'} must be a string or a list of ${countWords(minItems, maxItems)} of at most ${maxLength} characters`,
     },
   });
+}
+
+function countWords(min: number, max: number): string {
+  const noun = max === 1 ? 'string' : 'strings';
+  if (min === max) {
+    return `exactly ${max} ${noun}`;
+  }
+  return min === 0 ? `at most ${max} ${noun}` : `${min} to ${max} ${noun}`;
 }
 
 export function isEmptyValue(value: unknown): boolean {
