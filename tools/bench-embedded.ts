@@ -13,7 +13,9 @@ import {
   testModelFileName,
   type TestModelProfileName,
 } from '@gateway/inference/embedded/gguf/test-model';
+import { IncrementalDetokenizer } from '@gateway/inference/embedded/incremental-detokenizer';
 import { loadNodeLlamaCpp } from '@gateway/inference/embedded/node-llama-cpp.loader';
+import type { Token } from 'node-llama-cpp';
 
 const PROMPT = 'Once upon a time';
 const MAX_TOKENS = Number(process.env.BENCH_MAX_TOKENS ?? 128);
@@ -41,13 +43,15 @@ async function directRunner(modelPath: string): Promise<{ run: Runner; close: ()
     const input = bos === null ? model.tokenize(PROMPT) : [bos, ...model.tokenize(PROMPT)];
     let ttftMs = 0;
     let tokens = 0;
+    // Streamed as any caller would: TTFT is the first visible text, as it is through the gateway.
+    const detokenizer = new IncrementalDetokenizer<Token>((t, last) => model.detokenize(t, false, last));
     for await (const token of sequence.evaluate(input, { temperature: 0 })) {
-      ttftMs ||= performance.now() - started;
       if (model.isEogToken(token)) {
         break;
       }
-      // Detokenized like any caller would, so both sides do the same work per token.
-      model.detokenize([token]);
+      if (detokenizer.push(token) && !ttftMs) {
+        ttftMs = performance.now() - started;
+      }
       if (++tokens >= MAX_TOKENS) {
         break;
       }

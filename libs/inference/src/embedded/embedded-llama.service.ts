@@ -27,6 +27,11 @@ interface LoadedEngine extends EngineHandle {
   pool: SequencePool<LlamaContextSequence>;
 }
 
+/** Text deltas waiting for a busy consumer go out as one. */
+function mergeDeltas(a: GenerationEvent, b: GenerationEvent): GenerationEvent | undefined {
+  return a.type === 'delta' && b.type === 'delta' ? { type: 'delta', text: a.text + b.text } : undefined;
+}
+
 /** The model is still being loaded; /ready reports this until it is done. */
 export class EmbeddedModelLoadingError extends UpstreamUnavailableError {}
 
@@ -71,6 +76,7 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
     try {
       result = yield* prefetch(
         generateOnSequence(engine, sequence, request, this.options.publicName, options.signal),
+        mergeDeltas,
       );
     } finally {
       await this.recycle(engine, sequence);

@@ -57,6 +57,23 @@ describe('prefetch', () => {
     expect(closed).toBe(true);
   });
 
+  it('merges values that piled up while the consumer was busy, when asked to', async () => {
+    async function* source(): AsyncGenerator<string, number> {
+      for (const piece of ['a', 'b', 'c']) {
+        await tick();
+        yield piece;
+      }
+      return 3;
+    }
+    const iterator = prefetch(source(), (a, b) => a + b);
+    expect(await iterator.next()).toEqual({ value: 'a', done: false });
+    for (let i = 0; i < 5; i += 1) {
+      await tick();
+    }
+    expect(await iterator.next()).toEqual({ value: 'bc', done: false });
+    expect(await iterator.next()).toEqual({ value: 3, done: true });
+  });
+
   it('delivers the values produced before a failure, then the failure', async () => {
     async function* source(): AsyncGenerator<number, void> {
       yield 1;

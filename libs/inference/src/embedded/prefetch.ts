@@ -3,8 +3,13 @@
  * next token (on its own thread) while the gateway is still handling the previous one. Without this,
  * a pull-based token generator waits for every HTTP write before it starts the next decode.
  * When the consumer stops early, the source is closed (its `finally` runs) before this one finishes.
+ * Values that piled up while the consumer was busy are merged by `coalesce` when it returns one, so a
+ * slow consumer gets fewer, larger items instead of falling further behind.
  */
-export async function* prefetch<T, R>(source: AsyncGenerator<T, R>): AsyncGenerator<T, R> {
+export async function* prefetch<T, R>(
+  source: AsyncGenerator<T, R>,
+  coalesce: (a: T, b: T) => T | undefined = () => undefined,
+): AsyncGenerator<T, R> {
   const buffered: Array<IteratorResult<T, R>> = [];
   let failure: { error: unknown } | undefined;
   let stopped = false;
@@ -36,7 +41,7 @@ export async function* prefetch<T, R>(source: AsyncGenerator<T, R>): AsyncGenera
         return next.value;
       }
       if (next) {
-        yield next.value;
+        yield mergeBuffered(next.value, buffered, coalesce);
       } else if (failure) {
         throw failure.error;
       }
@@ -45,4 +50,21 @@ export async function* prefetch<T, R>(source: AsyncGenerator<T, R>): AsyncGenera
     stopped = true;
     await pump;
   }
+}
+
+function mergeBuffered<T, R>(
+  first: T,
+  buffered: Array<IteratorResult<T, R>>,
+  coalesce: (a: T, b: T) => T | undefined,
+): T {
+  let value = first;
+  while (buffered.length > 0 && !buffered[0].done) {
+    const merged = coalesce(value, buffered[0].value);
+    if (merged === undefined) {
+      break;
+    }
+    value = merged;
+    buffered.shift();
+  }
+  return value;
 }
