@@ -379,3 +379,30 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
     expect(await scrape(server, 'llm_gateway_requests_in_flight')).toBe(0);
   });
 });
+
+describe('OpenAI model ids with slashes (hf.co/org/model:tag)', () => {
+  const SLASHED = 'hf.co/acme/tiny-chat:q4';
+  let ollama: FakeOllama;
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    ollama = await new FakeOllama({ models: [SLASHED] }).start();
+    app = await createTestApp({ env: { OLLAMA_HOST: ollama.url, MODEL_NAME: SLASHED } });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await ollama?.stop();
+  });
+
+  it('retrieves the model and chats with it by its full id', async () => {
+    const client = new OpenAI({ baseURL: `${await baseUrl(app)}/v1`, apiKey: 'unused', maxRetries: 0 });
+    expect((await client.models.retrieve(SLASHED)).id).toBe(SLASHED);
+    const completion = await client.chat.completions.create({
+      model: SLASHED,
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(completion.model).toBe(SLASHED);
+    expect(ollama.generationCalls().at(-1)?.body.model).toBe(SLASHED);
+  });
+});
