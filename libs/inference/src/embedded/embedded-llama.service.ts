@@ -2,7 +2,7 @@ import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/c
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 
 import { collectStream } from '../collect-stream';
-import { ModelNotFoundError, UpstreamUnavailableError } from '../inference.errors';
+import { InferenceError, ModelNotFoundError, UpstreamUnavailableError } from '../inference.errors';
 import type { InferenceProvider } from '../inference.provider';
 import type {
   GenerationEvent,
@@ -56,7 +56,13 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
     if (this.options.modelPath) {
       await assertReadable(this.options.modelPath);
     }
-    this.loading = this.load(lib);
+    this.loading = this.load(lib).catch((error: unknown) => {
+      throw error instanceof InferenceError
+        ? error
+        : new UpstreamUnavailableError(`the embedded engine failed to start: ${(error as Error).message}`, {
+            cause: error,
+          });
+    });
     this.loading.catch((error: Error) => {
       this.loadFailure = error;
       this.logger.error(`the embedded model failed to load: ${error.message}`);
