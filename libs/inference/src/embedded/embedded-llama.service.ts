@@ -16,6 +16,7 @@ import { sameModel } from '../model-names';
 import { generateOnSequence, type EngineHandle } from './embedded-generation';
 import { assertReadable, EmbeddedModelFileError, ensureTestModel } from './embedded-model-file';
 import type { EmbeddedLlamaOptions } from './embedded-options';
+import { logEmbeddedStartup } from './embedded-startup-log';
 import { loadNodeLlamaCpp, type NodeLlamaCpp } from './node-llama-cpp.loader';
 import { prefetch } from './prefetch';
 import { abortError, SequencePool } from './sequence-pool';
@@ -164,7 +165,7 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
     const { options } = this;
     const modelPath = options.modelPath ?? (await ensureTestModel(options.cacheDir));
     this.modelFile = modelPath;
-    this.logStartup(modelPath);
+    logEmbeddedStartup(this.logger, options, modelPath);
     const llama = await lib.getLlama({
       gpu: false,
       logLevel: lib.LlamaLogLevel.warn,
@@ -190,20 +191,5 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
         `(context ${contextSize} tokens x ${options.parallel} sequences, ${options.threads} thread(s), chat wrapper ${chatWrapper.wrapperName})`,
     );
     return this.engine;
-  }
-
-  private logStartup(modelPath: string): void {
-    const { options } = this;
-    const generated = options.modelPath === undefined;
-    this.logger.log(
-      `inference backend: embedded (llama.cpp in-process); model '${options.publicName}' from ${modelPath}`,
-    );
-    if (generated) {
-      this.logger.warn(
-        'this is the generated test model: its weights are random, so its text is random. ' +
-          'For real text set MODEL_PATH=/path/to/model.gguf (e.g. a blob already pulled by Ollama).',
-      );
-    }
-    this.logger.log('to use Ollama instead set INFERENCE_BACKEND=ollama (and OLLAMA_HOST, MODEL_NAME)');
   }
 }
