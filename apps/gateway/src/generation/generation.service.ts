@@ -87,8 +87,10 @@ export class GenerationService {
       if (!finished) {
         this.recordCancellation(labels, abort.signal);
         abort.abort(new GenerationCancelledError('the generation was abandoned'));
-        void Promise.resolve(iterator.return?.()).catch(() => undefined);
       }
+      // Always close the backend's iterator, even after `done`, so its own cleanup (freeing a slot
+      // or a sequence) runs whether or not it did that work before yielding `done`.
+      void Promise.resolve(iterator.return?.()).catch(() => undefined);
       const observation = currentObservation();
       if (observation) {
         observation.upstreamSeconds += (performance.now() - started) / 1000;
