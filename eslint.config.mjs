@@ -25,7 +25,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/config/src/**/*.ts', '**/*.spec.ts', '**/*.e2e-spec.ts', 'apps/gateway/test/**/*.ts', 'test/**/*.ts', 'tools/**/*.ts'],
+    files: [
+      'libs/config/src/**/*.ts',
+      '**/*.spec.ts',
+      '**/*.e2e-spec.ts',
+      'apps/gateway/test/**/*.ts',
+      'test/**/*.ts',
+      'tools/**/*.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
