@@ -1,23 +1,34 @@
 import { Module } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 
-import { EmbeddedLlamaService } from './embedded/embedded-llama.service';
-import { embeddedOptionsFrom } from './embedded/embedded-options';
+import { GatewayMetrics } from '@gateway/metrics';
+import { createRoutedProvider } from '@gateway/routing';
+
+import { backendsFor } from './inference-backends';
 import { INFERENCE_PROVIDER } from './inference.constants';
 import { ModelCatalog } from './model-catalog';
 import type { InferenceProvider } from './inference.provider';
-import { OllamaService } from './ollama/ollama.service';
 
-/** Binds INFERENCE_PROVIDER to the backend the configuration names. */
+/**
+ * Binds INFERENCE_PROVIDER to the configured backend(s) behind admission control and routing
+ * (in-flight limits, wait queue, balancing, breakers, failover: see @gateway/routing).
+ */
 @Module({
   providers: [
     {
       provide: INFERENCE_PROVIDER,
-      inject: [GatewayConfig],
-      useFactory: (config: GatewayConfig): InferenceProvider =>
-        config.inference.backend === 'embedded'
-          ? new EmbeddedLlamaService(embeddedOptionsFrom(config))
-          : new OllamaService(config.inference.ollamaHost),
+      inject: [GatewayConfig, ModelCatalog, GatewayMetrics],
+      useFactory: (
+        config: GatewayConfig,
+        catalog: ModelCatalog,
+        metrics: GatewayMetrics,
+      ): InferenceProvider =>
+        createRoutedProvider(backendsFor(config), {
+          routing: config.routing,
+          metrics,
+          servingEndpoints: (backendModel) => catalog.endpointsFor(backendModel),
+          failover: config.inference.backend === 'ollama',
+        }),
     },
     ModelCatalog,
   ],

@@ -99,6 +99,16 @@ describe('RoutedInferenceProvider', () => {
     expect(endpoints.every((endpoint) => endpoint.inflight === 0)).toBe(true);
   });
 
+  it('frees the slot as soon as the result is out, even if the consumer stops pulling', async () => {
+    const { provider, endpoints } = pool([new ScriptedBackend('ok')]);
+    const iterator = provider.stream(request)[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ type: 'delta' });
+    expect(endpoints[0].inflight).toBe(1);
+    expect((await iterator.next()).value).toMatchObject({ type: 'done' });
+    expect(endpoints[0].inflight).toBe(0);
+    expect(endpoints[0].breaker.state).toBe('closed');
+  });
+
   it('never retries once a token was produced', async () => {
     const broken = new ScriptedBackend('breaks-after-first-token');
     const other = new ScriptedBackend('ok');

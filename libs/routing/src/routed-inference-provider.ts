@@ -135,7 +135,11 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
       for await (const event of lease.endpoint.provider.stream(request, options)) {
         started = true;
         if (event.type === 'done') {
+          // Consumers may stop pulling once they have `done`, so the slot is freed before handing it out.
           verdict = 'success';
+          lease.release(verdict);
+          yield event;
+          return undefined;
         }
         yield event;
       }
