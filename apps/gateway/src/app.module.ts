@@ -12,6 +12,7 @@ import { GenerateModule } from './generate/generate.module';
 import { BodyParserMiddleware } from './http/body-parser.middleware';
 import { ErrorFilter } from './http/error.filter';
 import { loggerParams } from './http/logging';
+import { DrainService } from './lifecycle/drain.service';
 import { StartupReportService } from './lifecycle/startup-report.service';
 import { OpenAiModule } from './openai/openai.module';
 
@@ -29,6 +30,7 @@ import { OpenAiModule } from './openai/openai.module';
   ],
   providers: [
     StartupReportService,
+    DrainService,
     { provide: APP_FILTER, useClass: ErrorFilter },
     // Order matters: the rate limit needs the caller that authentication found.
     { provide: APP_GUARD, useExisting: AuthGuard },

@@ -13,6 +13,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   applySecurityHeaders(app, app.get(GatewayConfig).httpHardening);
-  app.enableShutdownHooks();
+  // SIGTERM drains (see DrainService), then exits 0 instead of re-raising the signal.
+  app.enableShutdownHooks([], { useProcessExit: true });
   return app;
 }

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 
+import { DrainHealthIndicator } from './drain.health';
 import { InferenceHealthIndicator } from './inference.health';
 
 @Controller()
@@ -8,6 +9,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly inference: InferenceHealthIndicator,
+    private readonly drain: DrainHealthIndicator,
   ) {}
 
   /** Liveness: the process answers. Never depends on the backend, so a backend outage restarts nothing. */
@@ -17,10 +19,10 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: the backend is reachable and has the configured model; 503 with the reason otherwise. */
+  /** Readiness: not shutting down, and the backend is reachable with the default model; 503 otherwise. */
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.inference.isReady()]);
+    return this.health.check([() => this.drain.check(), () => this.inference.isReady()]);
   }
 }

@@ -2,13 +2,15 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { InferenceModule } from '@gateway/inference';
 
+import { DrainHealthIndicator } from './drain.health';
+import { DrainState } from './drain.state';
 import { HealthController } from './health.controller';
 import { InferenceHealthIndicator } from './inference.health';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), InferenceModule],
   controllers: [HealthController],
-  providers: [InferenceHealthIndicator],
-  exports: [InferenceHealthIndicator],
+  providers: [InferenceHealthIndicator, DrainHealthIndicator, DrainState],
+  exports: [InferenceHealthIndicator, DrainState],
 })
 export class HealthModule {}

@@ -1,7 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { GatewayConfig } from '@gateway/config';
-import { INFERENCE_PROVIDER, type InferenceProvider, type ModelStatus } from '@gateway/inference';
+import {
+  INFERENCE_PROVIDER,
+  ModelCatalog,
+  type InferenceProvider,
+  type ModelStatus,
+} from '@gateway/inference';
 
 import { withTimeout } from './with-timeout';
 
@@ -11,7 +16,7 @@ interface CachedResult {
 }
 
 /**
- * Readiness of the inference backend: reachable, the configured model present, and whether it is warm.
+ * Readiness of the inference backend: reachable, the default model present, and whether it is warm.
  * Results are cached briefly so a storm of probes reaches the backend at most once per period.
  * Never generates tokens and never throws.
  */
@@ -24,6 +29,7 @@ export class InferenceHealthIndicator {
     private readonly indicators: HealthIndicatorService,
     @Inject(INFERENCE_PROVIDER) private readonly provider: InferenceProvider,
     private readonly config: GatewayConfig,
+    @Optional() private readonly catalog?: ModelCatalog,
   ) {}
 
   async isReady(key = 'inference'): Promise<HealthIndicatorResult> {
@@ -41,7 +47,8 @@ export class InferenceHealthIndicator {
     const indicator = this.indicators.check(key);
     const { backend, modelName } = {
       backend: this.provider.backendName,
-      modelName: this.config.inference.modelName,
+      // With a model table (MODELS_FILE) its first entry is the default model, not MODEL_NAME.
+      modelName: this.catalog?.defaultEntry.backendModel ?? this.config.inference.modelName,
     };
     let status: ModelStatus;
     try {

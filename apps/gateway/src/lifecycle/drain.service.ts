@@ -1,0 +1,63 @@
+import type { Server } from 'node:http';
+
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { GatewayConfig } from '@gateway/config';
+import { DrainState } from '@gateway/health';
+import { GatewayMetrics } from '@gateway/metrics';
+
+const POLL_MS = 50;
+
+/**
+ * Graceful drain on SIGTERM. Nest's shutdown runs onModuleDestroy, then beforeApplicationShutdown, then
+ * closes the HTTP server: readiness fails in the first phase, the second waits until the API requests
+ * already accepted (streams included) are finished or DRAIN_TIMEOUT_MS has passed, then the server
+ * closes (idle keep-alive sockets with it) and the process exits 0.
+ */
+@Injectable()
+export class DrainService implements OnModuleDestroy, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Drain');
+  private signalled = false;
+
+  constructor(
+    private readonly state: DrainState,
+    private readonly metrics: GatewayMetrics,
+    private readonly config: GatewayConfig,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  /** Runs first on shutdown. Only a signal drains: a plain app.close() (tests, embedders) does not wait. */
+  onModuleDestroy(): void {
+    this.state.begin();
+  }
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    if (!signal || this.signalled) {
+      return;
+    }
+    this.signalled = true;
+    const timeoutMs = this.config.server.drainTimeoutMs;
+    const pending = await this.inFlight();
+    this.logger.log(`${signal}: readiness is failing; draining ${pending} request(s), up to ${timeoutMs} ms`);
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.inFlight()) > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    const left = await this.inFlight();
+    if (left > 0) {
+      this.logger.warn(`drain timeout: closing ${left} request(s) still in flight`);
+      this.server()?.closeAllConnections();
+    } else {
+      this.logger.log('drained: every accepted request finished');
+    }
+  }
+
+  private async inFlight(): Promise<number> {
+    const { values } = await this.metrics.inFlight.get();
+    return values[0]?.value ?? 0;
+  }
+
+  private server(): Server | undefined {
+    return this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+  }
+}

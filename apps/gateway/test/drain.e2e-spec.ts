@@ -1,0 +1,86 @@
+import { request as httpRequest } from 'node:http';
+
+import { FakeOllama } from '../../../test/fixtures/fake-ollama';
+import { startGatewayProcess, type GatewayProcess } from './support/gateway-process';
+
+const STREAMS = 4;
+const TOKENS = ['one', ' two', ' three', ' four', ' five', ' six', ' seven', ' eight'];
+
+/** Reads a whole streaming response; rejects if the connection breaks before its end. */
+function streamGenerate(baseUrl: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${baseUrl}/v1/generate`,
+      { method: 'POST', headers: { 'Content-Type': 'application/json' } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error('stream aborted')));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ prompt: 'Count', max_tokens: 16, stream: true }));
+  });
+}
+
+const tick = (ms: number): Promise<false> => new Promise((resolve) => setTimeout(() => resolve(false), ms));
+
+describe('graceful drain of the real process on SIGTERM', () => {
+  let ollama: FakeOllama;
+  let gateway: GatewayProcess | undefined;
+
+  beforeAll(async () => {
+    ollama = await new FakeOllama({ models: ['qwen2.5:0.5b'] }).start();
+    // Each stream takes ~1.4 s, well past the moment SIGTERM arrives.
+    ollama.always({ kind: 'tokens', tokens: TOKENS, interTokenDelayMs: 200 });
+    gateway = await startGatewayProcess({
+      INFERENCE_BACKEND: 'ollama',
+      OLLAMA_HOST: ollama.url,
+      MAX_INFLIGHT: String(STREAMS),
+      READINESS_CACHE_MS: '0',
+      DRAIN_TIMEOUT_MS: '10000',
+    });
+  });
+
+  afterAll(async () => {
+    if (gateway?.child.exitCode === null) {
+      gateway.child.kill('SIGKILL');
+    }
+    await ollama?.stop();
+  });
+
+  it('fails readiness at once, finishes every accepted stream, refuses new connections and exits 0', async () => {
+    const { baseUrl, child, exited } = gateway!;
+    expect((await fetch(`${baseUrl}/ready`)).status).toBe(200);
+
+    const streams = Array.from({ length: STREAMS }, () => streamGenerate(baseUrl));
+    while (ollama.generationCalls().length < STREAMS) {
+      await tick(20);
+    }
+    child.kill('SIGTERM');
+    const streamsDone = Promise.allSettled(streams).then(() => true);
+
+    // The signal is delivered asynchronously: poll until readiness flips (bounded by the drain itself).
+    let readiness = await fetch(`${baseUrl}/ready`);
+    while (readiness.status === 200 && (await Promise.race([streamsDone, tick(20)])) !== true) {
+      readiness = await fetch(`${baseUrl}/ready`);
+    }
+    expect(readiness.status).toBe(503);
+    expect(JSON.stringify(await readiness.json())).toContain('draining');
+
+    const results = await Promise.all(streams);
+    for (const { status, body } of results) {
+      expect(status).toBe(200);
+      expect(body).toContain('event: done');
+      expect(body).not.toContain('event: error');
+      expect(body.match(/event: delta/g)).toHaveLength(TOKENS.length);
+    }
+
+    expect(await exited).toBe(0);
+    await expect(fetch(`${baseUrl}/health`)).rejects.toThrow();
+    expect(ollama.generationCalls().every((call) => call.clientGoneAt === undefined)).toBe(true);
+  });
+});
