@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
-import { FakeOllama } from '../../../test/fixtures/fake-ollama';
+import { FakeOllama, type Scenario } from '../../../test/fixtures/fake-ollama';
 import { freePort } from './support/gateway-process';
 import { sampleValue } from './support/metrics';
 import { baseUrl, createTestApp } from './support/test-app';
@@ -114,5 +114,43 @@ describe('an endpoint that fails, rests, and recovers', () => {
       expect(attempts).toBeLessThan(10);
     }
     expect(await metric(url, 'llm_gateway_circuit_state', { endpoint: flaky.url })).toBe(CIRCUIT.closed);
+  });
+});
+
+describe('a failure after the first token', () => {
+  let first: FakeOllama;
+  let second: FakeOllama;
+  let app: NestExpressApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    first = await new FakeOllama({ models: ['qwen2.5:0.5b'] }).start();
+    second = await new FakeOllama({ models: ['qwen2.5:0.5b'] }).start();
+    app = await createTestApp({
+      env: { OLLAMA_HOSTS: `${first.url},${second.url}`, RETRY_BACKOFF_MS: '10' },
+    });
+    url = await baseUrl(app);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await first?.stop();
+    await second?.stop();
+  });
+
+  it('is never retried: the stream ends with an error event and no other endpoint is asked', async () => {
+    const broken: Scenario = { kind: 'mid-stream-error', tokens: ['Hel', 'lo'], error: 'runner died' };
+    first.always(broken);
+    second.always(broken);
+    const res = await fetch(`${url}/v1/generate`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ prompt: 'Hi', max_tokens: 4, stream: true }),
+    });
+    const body = await res.text();
+    expect(res.status).toBe(200);
+    expect(body.match(/event: delta/g)).toHaveLength(2);
+    expect(body).toContain('event: error');
+    expect(first.generationCalls().length + second.generationCalls().length).toBe(1);
   });
 });

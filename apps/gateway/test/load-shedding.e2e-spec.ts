@@ -142,4 +142,32 @@ describe('a queued request that waits too long', () => {
     const exposition = await (await fetch(`${url}/metrics`)).text();
     expect(sampleValue(exposition, 'llm_gateway_load_shed_total', { reason: 'queue_timeout' })).toBe(1);
   });
+
+  it('drops a queued request whose client went away, without ever sending it upstream', async () => {
+    ollama.always({ kind: 'tokens', tokens: ['late'], firstTokenDelayMs: 800 });
+    const before = ollama.generationCalls().length;
+    const first = post(url, '/v1/generate', { prompt: 'Hi', max_tokens: 4 });
+    while (ollama.generationCalls().length === before) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const leaving = new AbortController();
+    const queued = fetch(`${url}/v1/generate`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ prompt: 'Hi', max_tokens: 4 }),
+      signal: leaving.signal,
+    }).catch(() => 'aborted');
+    const depth = async () =>
+      sampleValue(await (await fetch(`${url}/metrics`)).text(), 'llm_gateway_queue_depth');
+    while ((await depth()) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    leaving.abort();
+    expect(await queued).toBe('aborted');
+    while ((await depth()) !== 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect((await first).status).toBe(200);
+    expect(ollama.generationCalls()).toHaveLength(before + 1);
+  });
 });
