@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 
 import { FakeOllama } from '../../../test/fixtures/fake-ollama';
 import { startGatewayProcess, type GatewayProcess } from './support/gateway-process';
@@ -26,6 +26,22 @@ function streamGenerate(baseUrl: string): Promise<{ status: number; body: string
   });
 }
 
+const keepAlive = new Agent({ keepAlive: true });
+
+/** GET /ready over a keep-alive connection, with the Connection header fetch would hide. */
+function getReady(baseUrl: string): Promise<{ status: number; body: string; connection?: string }> {
+  return new Promise((resolve, reject) => {
+    httpRequest(`${baseUrl}/ready`, { agent: keepAlive }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 const tick = (ms: number): Promise<false> => new Promise((resolve) => setTimeout(() => resolve(false), ms));
 
 describe('graceful drain of the real process on SIGTERM', () => {
@@ -46,6 +62,7 @@ describe('graceful drain of the real process on SIGTERM', () => {
   });
 
   afterAll(async () => {
+    keepAlive.destroy();
     if (gateway?.child.exitCode === null) {
       gateway.child.kill('SIGKILL');
     }
@@ -54,7 +71,7 @@ describe('graceful drain of the real process on SIGTERM', () => {
 
   it('fails readiness at once, finishes every accepted stream, refuses new connections and exits 0', async () => {
     const { baseUrl, child, exited } = gateway!;
-    expect((await fetch(`${baseUrl}/ready`)).status).toBe(200);
+    expect(await getReady(baseUrl)).toMatchObject({ status: 200, connection: 'keep-alive' });
 
     const streams = Array.from({ length: STREAMS }, () => streamGenerate(baseUrl));
     while (ollama.generationCalls().length < STREAMS) {
@@ -64,12 +81,14 @@ describe('graceful drain of the real process on SIGTERM', () => {
     const streamsDone = Promise.allSettled(streams).then(() => true);
 
     // The signal is delivered asynchronously: poll until readiness flips (bounded by the drain itself).
-    let readiness = await fetch(`${baseUrl}/ready`);
+    let readiness = await getReady(baseUrl);
     while (readiness.status === 200 && (await Promise.race([streamsDone, tick(20)])) !== true) {
-      readiness = await fetch(`${baseUrl}/ready`);
+      readiness = await getReady(baseUrl);
     }
     expect(readiness.status).toBe(503);
-    expect(JSON.stringify(await readiness.json())).toContain('draining');
+    expect(readiness.body).toContain('draining');
+    // Keep-alive clients are told to go elsewhere.
+    expect(readiness.connection).toBe('close');
 
     const results = await Promise.all(streams);
     for (const { status, body } of results) {

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -36,6 +36,10 @@ export class DrainService implements OnModuleDestroy, BeforeApplicationShutdown 
       return;
     }
     this.signalled = true;
+    // Keep-alive clients are told to reconnect elsewhere after their current response.
+    this.server()?.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+      res.setHeader('Connection', 'close');
+    });
     const timeoutMs = this.config.server.drainTimeoutMs;
     const pending = await this.inFlight();
     this.logger.log(`${signal}: readiness is failing; draining ${pending} request(s), up to ${timeoutMs} ms`);
