@@ -18,8 +18,8 @@ export class StartupReportService implements OnApplicationBootstrap {
   }
 
   private async report(): Promise<void> {
-    const { modelName, backend, ollamaHost } = this.config.inference;
-    const where = backend === 'ollama' ? ` at ${ollamaHost}` : '';
+    const { modelName, backend } = this.config.inference;
+    const where = backend === 'ollama' ? ` at ${this.config.routing.ollamaHosts.join(', ')}` : '';
     this.logger.log(`inference backend: ${backend}${where}; model: ${modelName}`);
     try {
       const models = await withTimeout(this.config.timeouts.healthCheckMs, (signal) =>
