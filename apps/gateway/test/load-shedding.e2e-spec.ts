@@ -66,6 +66,13 @@ describe('load shedding in front of a slow Ollama', () => {
     await ollama?.stop();
   });
 
+  it('exports the shedding series at zero before anything was shed', async () => {
+    const exposition = await metrics();
+    expect(exposition).toContain('llm_gateway_load_shed_total{reason="queue_full"} 0');
+    expect(exposition).toContain('llm_gateway_load_shed_total{reason="queue_timeout"} 0');
+    expect(exposition).toContain(`llm_gateway_circuit_state{endpoint="${ollama.url}"} 0`);
+  });
+
   it('admits the in-flight limit plus the queue, sheds the rest with 503 + Retry-After before any finishes', async () => {
     ollama.always({ kind: 'tokens', tokens: ['slow', ' answer'], firstTokenDelayMs: 600 });
     const outcomes = await Promise.all(

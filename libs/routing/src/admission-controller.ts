@@ -7,7 +7,8 @@ import {
 import { LeastLoadedSelector } from './endpoint-selection';
 import type { UpstreamEndpoint } from './upstream-endpoint';
 
-export type ShedReason = 'queue_full' | 'queue_timeout';
+export const SHED_REASONS = ['queue_full', 'queue_timeout'] as const;
+export type ShedReason = (typeof SHED_REASONS)[number];
 /** What an attempt told about its endpoint's health (it feeds the circuit breaker). */
 export type AttemptVerdict = 'success' | 'failure' | 'neutral';
 

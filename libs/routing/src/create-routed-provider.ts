@@ -2,7 +2,7 @@ import type { RoutingConfig } from '@gateway/config';
 import type { InferenceProvider } from '@gateway/inference/inference.provider';
 import { currentObservation, GatewayMetrics } from '@gateway/metrics';
 
-import { AdmissionController, type AdmissionObserver } from './admission-controller';
+import { AdmissionController, SHED_REASONS, type AdmissionObserver } from './admission-controller';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker';
 import { RoutedInferenceProvider } from './routed-inference-provider';
 import { UpstreamEndpoint } from './upstream-endpoint';
@@ -40,8 +40,13 @@ export function createRoutedProvider(
     );
     metrics.circuitState.set(labels, CIRCUIT_GAUGE.closed);
     metrics.upstreamInflight.set(labels, 0);
+    metrics.upstreamRetries.inc(labels, 0);
     return new UpstreamEndpoint(backend.name, backend.provider, backend.maxInflight, breaker);
   });
+  // Series exist from the start, so rate() and alerts see 0 rather than nothing.
+  for (const reason of SHED_REASONS) {
+    metrics.loadShed.inc({ reason }, 0);
+  }
   const admission = new AdmissionController(
     { maxQueue: routing.maxQueue, maxQueueWaitMs: routing.maxQueueWaitMs },
     metricsObserver(metrics),
