@@ -57,6 +57,17 @@ describe('AdmissionController', () => {
     expect(a.inflight).toBe(0);
   });
 
+  it('does not hold a request behind waiters for another endpoint', async () => {
+    const a = endpoint('a', 1);
+    const b = endpoint('b', 1);
+    const admission = new AdmissionController({ maxQueue: 1, maxQueueWaitMs: 5000 }, observer);
+    const held = await admission.acquire([a]);
+    const waitingForA = admission.acquire([a]);
+    await expect(admission.acquire([b])).resolves.toMatchObject({ endpoint: b });
+    held.release('success');
+    await expect(waitingForA).resolves.toMatchObject({ endpoint: a });
+  });
+
   it('sheds a waiter whose maximum wait passes, with a Retry-After hint', async () => {
     const a = endpoint('a', 1);
     const admission = new AdmissionController({ maxQueue: 5, maxQueueWaitMs: 30 }, observer);

@@ -58,8 +58,10 @@ export class AdmissionController {
     if (signal?.aborted) {
       return Promise.reject(new GenerationCancelledError('the request was cancelled'));
     }
+    // Fair without checking the queue: every release hands freed slots to waiters first, so a slot that
+    // is free now is one no waiter can use (another model's endpoint).
     const free = this.selector.pick(candidates.filter((endpoint) => endpoint.hasFreeSlot()));
-    if (free && this.queue.length === 0) {
+    if (free) {
       this.observer.waited(0);
       return Promise.resolve(this.lease(free));
     }
