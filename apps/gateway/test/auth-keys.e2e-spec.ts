@@ -77,6 +77,21 @@ describe('API keys', () => {
     expect(res.body.error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
   });
 
+  it('lists and describes only the models a key may use', async () => {
+    const list = (key: string) =>
+      request(app.getHttpServer()).get('/v1/models').set('Authorization', `Bearer ${key}`).expect(200);
+    expect((await list(allModels.key)).body.data).toEqual([expect.objectContaining({ id: MODEL })]);
+    expect((await list(otherModelOnly.key)).body.data).toEqual([]);
+    await request(app.getHttpServer())
+      .get(`/v1/models/${MODEL}`)
+      .set('Authorization', `Bearer ${otherModelOnly.key}`)
+      .expect(404);
+    await request(app.getHttpServer())
+      .get(`/v1/models/${MODEL}`)
+      .set('Authorization', `Bearer ${allModels.key}`)
+      .expect(200);
+  });
+
   it('answers 403 for a model the key may not use, before reaching the backend', async () => {
     const calls = backend.requests.length;
     const generateRes = await generate({ Authorization: `Bearer ${otherModelOnly.key}` }).expect(403);

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
-import { ModelCatalog, sameModel } from '@gateway/inference';
+import { ModelCatalog } from '@gateway/inference';
 import { GatewayMetrics } from '@gateway/metrics';
 import type { Request, Response } from 'express';
 
@@ -9,6 +9,7 @@ import { API_KEY_PREFIX } from './api-key';
 import { AuthenticationRequiredError, ModelNotAllowedError } from './auth.errors';
 import { credentialOf, looksLikeJwt } from './credentials';
 import { JwtVerifier } from './jwt-verifier';
+import { mayUseModel } from './model-access';
 import { attachPrincipal, type Principal } from './principal';
 
 /**
@@ -34,7 +35,7 @@ export class AuthGuard implements CanActivate {
     }
     const principal = await this.authenticate(req, context.switchToHttp().getResponse<Response>());
     const model = this.requestedModel(req);
-    if (model !== undefined && principal.models && !this.mayUse(principal.models, model)) {
+    if (model !== undefined && !mayUseModel(principal, model, this.catalog)) {
       this.metrics.authRejections.inc({ reason: 'model_not_allowed' });
       this.logger.warn(`key ${principal.id} asked for a model it may not use`);
       throw new ModelNotAllowedError(model.slice(0, 128));
@@ -61,20 +62,6 @@ export class AuthGuard implements CanActivate {
       return subject === undefined ? undefined : this.keys.principalForSubject(subject);
     }
     return methods.includes('keys') ? this.keys.principalForKey(credential) : undefined;
-  }
-
-  /** Compares catalog entries, so an alias of an allowed model is allowed too. */
-  private mayUse(allowed: string[], model: string): boolean {
-    const requested = this.canonical(model);
-    return allowed.some((candidate) => sameModel(this.canonical(candidate), requested));
-  }
-
-  private canonical(model: string): string {
-    try {
-      return this.catalog.resolve(model).id;
-    } catch {
-      return model;
-    }
   }
 
   /** The body's `model`, or the default model for routes that take none (POST /v1/generate). */

@@ -1,10 +1,13 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
+import { mayUseModel, principalOf } from '@gateway/auth';
 import {
   INFERENCE_PROVIDER,
   ModelCatalog,
   type CatalogEntry,
   type InferenceProvider,
+  UnknownModelError,
 } from '@gateway/inference';
+import type { Request } from 'express';
 
 interface OpenAiModel {
   id: string;
@@ -24,15 +27,23 @@ export class ModelsController {
     @Inject(INFERENCE_PROVIDER) private readonly provider: InferenceProvider,
   ) {}
 
+  /** Only the models the caller's key or token may use. */
   @Get()
-  list(): { object: 'list'; data: OpenAiModel[] } {
-    return { object: 'list', data: this.catalog.list().map((entry) => this.describe(entry)) };
+  list(@Req() req: Request): { object: 'list'; data: OpenAiModel[] } {
+    const principal = principalOf(req);
+    const usable = this.catalog.list().filter((entry) => mayUseModel(principal, entry.id, this.catalog));
+    return { object: 'list', data: usable.map((entry) => this.describe(entry)) };
   }
 
   /** Model ids may contain slashes (`hf.co/org/model:tag`), hence the wildcard. */
   @Get('*id')
-  retrieve(@Param('id') id: string | string[]): OpenAiModel {
-    return this.describe(this.catalog.resolve([id].flat().join('/')));
+  retrieve(@Param('id') id: string | string[], @Req() req: Request): OpenAiModel {
+    const entry = this.catalog.resolve([id].flat().join('/'));
+    // A model the caller may not use is reported like one that does not exist.
+    if (!mayUseModel(principalOf(req), entry.id, this.catalog)) {
+      throw new UnknownModelError(entry.id);
+    }
+    return this.describe(entry);
   }
 
   private describe(entry: CatalogEntry): OpenAiModel {
