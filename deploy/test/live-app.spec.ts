@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
-import { ensureBuilt, startGateway, stopGateway, type RunningGateway } from './support/gateway-process';
+import type { GatewayProcess } from '../../apps/gateway/test/support/gateway-process';
+import { ensureBuilt, startGateway, stopGateway } from './support/gateway-process';
 import { dashboardExpressions, ruleExpressions } from './support/monitoring-files';
 import { exposedFamilies, isExposed, metricNames } from './support/promql';
 import { DEPLOY_DIR, find, render } from './support/render';
@@ -17,7 +18,7 @@ const EXTERNAL_METRICS: Record<string, string> = {
 };
 
 describe('the built gateway, as the manifests run it', () => {
-  let gateway: RunningGateway | undefined;
+  let gateway: GatewayProcess | undefined;
   let families = new Map<string, string>();
 
   beforeAll(async () => {
@@ -31,8 +32,8 @@ describe('the built gateway, as the manifests run it', () => {
   }, 120_000);
 
   afterAll(() => {
-    if (gateway && gateway.process.exitCode === null && gateway.process.signalCode === null) {
-      gateway.process.kill('SIGKILL');
+    if (gateway && gateway.child.exitCode === null && gateway.child.signalCode === null) {
+      gateway.child.kill('SIGKILL');
     }
   });
 

@@ -52,13 +52,16 @@ describe('graceful drain of the real process on SIGTERM', () => {
     ollama = await new FakeOllama({ models: ['qwen2.5:0.5b'] }).start();
     // Each stream takes ~1.4 s, well past the moment SIGTERM arrives.
     ollama.always({ kind: 'tokens', tokens: TOKENS, interTokenDelayMs: 200 });
-    gateway = await startGatewayProcess({
-      INFERENCE_BACKEND: 'ollama',
-      OLLAMA_HOST: ollama.url,
-      MAX_INFLIGHT: String(STREAMS),
-      READINESS_CACHE_MS: '0',
-      DRAIN_TIMEOUT_MS: '10000',
-    });
+    gateway = await startGatewayProcess(
+      {
+        INFERENCE_BACKEND: 'ollama',
+        OLLAMA_HOST: ollama.url,
+        MAX_INFLIGHT: String(STREAMS),
+        READINESS_CACHE_MS: '0',
+        DRAIN_TIMEOUT_MS: '10000',
+      },
+      { timeoutMs: 30_000 },
+    );
   });
 
   afterAll(async () => {

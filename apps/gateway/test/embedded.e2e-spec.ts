@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { TEST_MODEL_NAME } from '@gateway/config';
 import { buildTestModel } from '@gateway/inference/embedded/gguf/test-model';
 
 import { sampleValue } from './support/metrics';
-import { postJson, spawnGateway, waitForHealth, type SourceGateway } from './support/source-gateway';
+import { postJson, spawnGateway, waitForHealth, type GatewayProcess } from './support/gateway-process';
 
 interface GenerateBody {
   timings: Record<string, number>;
@@ -50,7 +49,7 @@ async function scrape(baseUrl: string, name: string): Promise<number> {
 }
 
 describe('gateway on the embedded llama.cpp backend (generated random-weights model, no configuration)', () => {
-  let gateway: SourceGateway;
+  let gateway: GatewayProcess;
   const readySeen: number[] = [];
   let earlyRequest: Promise<{ status: number; body: GenerateBody }>;
 
@@ -245,9 +244,11 @@ describe('embedded backend failures', () => {
       register,
       `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`,
     );
-    const gateway = await spawnGateway({ INFERENCE_BACKEND: 'embedded' }, ['--import', register]);
-    const [code] = await once(gateway.process, 'exit');
-    expect(code).not.toBe(0);
+    const gateway = await spawnGateway(
+      { INFERENCE_BACKEND: 'embedded' },
+      { nodeArgs: ['--import', register] },
+    );
+    expect(await gateway.exited).not.toBe(0);
     expect(gateway.output()).toContain('the embedded backend needs the optional dependency node-llama-cpp');
     expect(gateway.output()).toContain('INFERENCE_BACKEND=ollama');
   }, 60_000);

@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
 import { FakeOllama, type Scenario } from '../../../test/fixtures/fake-ollama';
-import { freePort } from './support/gateway-process';
+import { freePort } from '../../../test/fixtures/free-port';
 import { sampleValue } from './support/metrics';
 import { baseUrl, createTestApp } from './support/test-app';
 

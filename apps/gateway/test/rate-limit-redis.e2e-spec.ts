@@ -1,9 +1,10 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 
+import { freePort } from '../../../test/fixtures/free-port';
 import { KeysFileFixture, newApiKey } from './support/api-keys';
 import { scrape } from './support/metrics';
-import { freePort, RedisServer } from './support/redis-server';
+import { RedisServer } from './support/redis-server';
 import { ScriptedProvider } from './support/scripted-provider';
 import { createTestApp } from './support/test-app';
 

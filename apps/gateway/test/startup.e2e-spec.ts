@@ -1,52 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { freePort } from '../../../test/fixtures/free-port';
+import { spawnGateway, waitForHealth, type GatewayProcess } from './support/gateway-process';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..');
 /** Compiling main.ts and its imports on the fly takes a few seconds on a busy machine. */
 const PROCESS_TIMEOUT_MS = 25_000;
-
-/** A free (closed) port on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-interface GatewayProcess {
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** Runs main.ts from source as its own process, as `npm start` runs the build. */
-function startMain(env: Record<string, string>): GatewayProcess {
-  let output = '';
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/gateway/src/main.ts'],
-    {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', TS_NODE_TRANSPILE_ONLY: 'true', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
-}
-
-async function stop({ child }: GatewayProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
 
 async function until<T>(
   what: string,
@@ -72,22 +28,17 @@ describe('the gateway process with nothing listening at OLLAMA_HOST', () => {
   let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    gateway = startMain({
+    gateway = await spawnGateway({
       INFERENCE_BACKEND: 'ollama',
       OLLAMA_HOST: `http://127.0.0.1:${await freePort()}`,
-      HOST: '127.0.0.1',
-      PORT: String(port),
       LOG_LEVEL: 'info',
     });
-    await until('/health', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), gateway);
+    base = gateway.baseUrl;
+    await waitForHealth(gateway, PROCESS_TIMEOUT_MS - 5_000);
   }, PROCESS_TIMEOUT_MS);
 
   afterAll(async () => {
-    if (gateway) {
-      await stop(gateway);
-    }
+    await gateway?.stop();
   }, PROCESS_TIMEOUT_MS);
 
   it('starts and answers /health 200', async () => {
@@ -138,9 +89,9 @@ describe('the gateway process with a bad environment', () => {
   it(
     'exits non-zero with one message naming every bad key',
     async () => {
-      const gateway = startMain({ INFERENCE_BACKEND: 'ollama', PORT: 'abc', LOG_LEVEL: 'loud' });
+      const gateway = await spawnGateway({ INFERENCE_BACKEND: 'ollama', PORT: 'abc', LOG_LEVEL: 'loud' });
       try {
-        const [code] = (await once(gateway.child, 'exit')) as [number | null];
+        const code = await gateway.exited;
         const output = gateway.output();
         expect(code).not.toBe(0);
         expect(output.match(/Invalid configuration/g)).toHaveLength(1);
@@ -148,7 +99,7 @@ describe('the gateway process with a bad environment', () => {
         expect(output).toMatch(/LOG_LEVEL="loud"/);
         expect(output).not.toMatch(/\n\s+at /);
       } finally {
-        await stop(gateway);
+        await gateway.stop();
       }
     },
     PROCESS_TIMEOUT_MS,

@@ -6,7 +6,7 @@ import { buildTestModel } from '@gateway/inference/embedded/gguf/test-model';
 import OpenAI from 'openai';
 
 import { sampleValue } from './support/metrics';
-import { spawnGateway, waitForHealth, type SourceGateway } from './support/source-gateway';
+import { spawnGateway, waitForHealth, type GatewayProcess } from './support/gateway-process';
 import { dataOf, readEvents } from './support/sse-client';
 
 // A real llama.cpp engine in the gateway's own process, on the generated random-weights model: its text
@@ -17,7 +17,7 @@ const MODEL = 'streaming-test-model';
 
 describe('streaming and cancellation on the embedded backend', () => {
   let dir: string;
-  let gateway: SourceGateway;
+  let gateway: GatewayProcess;
   let url: string;
 
   beforeAll(async () => {

@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
+import { startGatewayProcess, type GatewayProcess } from '../../../apps/gateway/test/support/gateway-process';
+import { freePort } from '../../../test/fixtures/free-port';
 import { readRepoFile, REPO_ROOT } from './render';
 
 /** The entry point the image runs: the last element of the Dockerfile's exec-form CMD. */
@@ -30,81 +31,39 @@ export function ensureBuilt(): string {
   return entry;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-export interface RunningGateway {
-  baseUrl: string;
-  process: ChildProcess;
-  output: () => string;
-}
-
 /**
- * Starts the built gateway with the given environment (the rendered ConfigMap), bound to
- * loopback, with Ollama pointing at a closed port and the keys file at `apiKeysFile`.
+ * Starts the built gateway with the given environment (the rendered ConfigMap), bound to loopback on a
+ * free port instead of the ConfigMap's HOST and PORT, with Ollama pointing at a closed port and the keys
+ * file at `apiKeysFile`.
  */
 export async function startGateway(
   entry: string,
   configMap: Record<string, string>,
   apiKeysFile: string,
-): Promise<RunningGateway> {
-  const [port, closedPort] = [await freePort(), await freePort()];
-  let output = '';
-  const child = spawn(process.execPath, [entry], {
-    cwd: REPO_ROOT,
-    env: {
-      ...configMap,
-      HOST: '127.0.0.1',
-      PORT: String(port),
+): Promise<GatewayProcess> {
+  const { HOST: _host, PORT: _port, ...config } = configMap;
+  return startGatewayProcess(
+    {
+      ...config,
       LOG_LEVEL: 'warn',
-      OLLAMA_HOST: `http://127.0.0.1:${closedPort}`,
+      OLLAMA_HOST: `http://127.0.0.1:${await freePort()}`,
       API_KEYS_FILE: apiKeysFile,
       DRAIN_TIMEOUT_MS: '2000',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`gateway exited with ${child.exitCode}:\n${output}`);
-    }
-    try {
-      if ((await fetch(`${baseUrl}/health`)).ok) {
-        return { baseUrl, process: child, output: () => output };
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`gateway did not answer /health within 30 s:\n${output}`);
+    { entry, timeoutMs: 30_000 },
+  );
 }
 
-/** Sends SIGTERM and resolves with how the process ended and how long that took. */
-export function stopGateway(
-  gateway: RunningGateway,
+/** Stops the gateway (see `GatewayProcess.stop`); resolves with how the process ended and how long that took. */
+export async function stopGateway(
+  gateway: GatewayProcess,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
   const started = Date.now();
-  return new Promise((resolve) => {
-    if (gateway.process.exitCode !== null || gateway.process.signalCode !== null) {
-      resolve({ code: gateway.process.exitCode, signal: gateway.process.signalCode, ms: 0 });
-      return;
-    }
-    gateway.process.once('exit', (code, signal) => resolve({ code, signal, ms: Date.now() - started }));
-    gateway.process.kill('SIGTERM');
-  });
+  const running = gateway.child.exitCode === null && gateway.child.signalCode === null;
+  await gateway.stop();
+  return {
+    code: gateway.child.exitCode,
+    signal: gateway.child.signalCode,
+    ms: running ? Date.now() - started : 0,
+  };
 }

@@ -1,18 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
+
+import { freePort } from '../../../../test/fixtures/free-port';
 
 const REDIS_BINARY = 'redis-server';
-
-/** A free TCP port on 127.0.0.1 (nothing listens on it once this resolves). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A throwaway redis-server on 127.0.0.1, no persistence; fails loudly when Redis is not installed. */
 export class RedisServer {
