@@ -1,4 +1,4 @@
-import { find, render, type K8sObject } from './support/render';
+import { find, gatewayConfigMap, render } from './support/render';
 import { allContainers, podTemplate, type PodSpec } from './support/workloads';
 
 interface Volume {
@@ -6,18 +6,11 @@ interface Volume {
   secret?: { secretName: string };
 }
 
-function configMapData(objects: K8sObject[]): Record<string, string> {
-  const configMap = objects.find(
-    (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('llm-api-config'),
-  );
-  return (configMap as unknown as { data: Record<string, string> }).data;
-}
-
 describe.each(['deploy/overlays/prod', 'deploy/overlays/prod-gpu'])('auth and shared limits: %s', (path) => {
   const objects = render(path);
 
   it('turns API keys on, read from the llm-api-keys Secret mounted as a file', () => {
-    const data = configMapData(objects);
+    const data = gatewayConfigMap(objects);
     expect(data.AUTH_MODE).toBe('keys');
     const spec: PodSpec = podTemplate(find(objects, 'Deployment', 'llm-api')).spec;
     const gateway = allContainers(spec).find((c) => c.name === 'gateway');
@@ -28,7 +21,7 @@ describe.each(['deploy/overlays/prod', 'deploy/overlays/prod-gpu'])('auth and sh
   });
 
   it('points REDIS_URL at the Redis component, whose Service reaches its pod', () => {
-    const url = new URL(configMapData(objects).REDIS_URL);
+    const url = new URL(gatewayConfigMap(objects).REDIS_URL);
     const service = find(objects, 'Service', url.hostname).spec as {
       selector: Record<string, string>;
       ports: { port: number; targetPort: string }[];

@@ -1,17 +1,7 @@
 import { acceptedEnvKeys, loadConfig } from '@gateway/config';
 
-import { DEPLOYABLE_PATHS, render, type K8sObject } from './support/render';
+import { DEPLOYABLE_PATHS, gatewayConfigMap, render, type K8sObject } from './support/render';
 import { podTemplate } from './support/workloads';
-
-function gatewayConfigMap(objects: K8sObject[]): Record<string, string> {
-  const configMap = objects.find(
-    (object) => object.kind === 'ConfigMap' && object.metadata.name.startsWith('llm-api-config-'),
-  );
-  if (!configMap) {
-    throw new Error('llm-api-config not rendered');
-  }
-  return configMap.data as Record<string, string>;
-}
 
 describe.each(DEPLOYABLE_PATHS)('gateway ConfigMap: %s', (path) => {
   const objects = render(path);

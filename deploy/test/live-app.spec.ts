@@ -4,7 +4,7 @@ import type { GatewayProcess } from '../../apps/gateway/test/support/gateway-pro
 import { ensureBuilt, startGateway, stopGateway } from './support/gateway-process';
 import { dashboardExpressions, ruleExpressions } from './support/monitoring-files';
 import { exposedFamilies, isExposed, metricNames } from './support/promql';
-import { DEPLOY_DIR, find, render } from './support/render';
+import { DEPLOY_DIR, find, gatewayConfigMap, render } from './support/render';
 import { allContainers, podTemplate } from './support/workloads';
 
 /** The key whose hash deploy/overlays/dev/api-keys.dev.json holds (a development key, public). */
@@ -22,10 +22,9 @@ describe('the built gateway, as the manifests run it', () => {
   let families = new Map<string, string>();
 
   beforeAll(async () => {
-    const objects = render('deploy/overlays/dev');
-    const configMap = objects.find((object) => object.metadata.name.startsWith('llm-api-config-'));
+    const configMap = gatewayConfigMap(render('deploy/overlays/dev'));
     const keysFile = join(DEPLOY_DIR, 'overlays/dev/api-keys.dev.json');
-    gateway = await startGateway(ensureBuilt(), configMap?.data as Record<string, string>, keysFile);
+    gateway = await startGateway(ensureBuilt(), configMap, keysFile);
     const response = await fetch(`${gateway.baseUrl}/metrics`);
     expect(response.status).toBe(200);
     families = exposedFamilies(await response.text());

@@ -1,21 +1,11 @@
 import { loadConfig } from '@gateway/config';
 
-import { DEPLOYABLE_PATHS, find, render, type K8sObject } from './support/render';
+import { DEPLOYABLE_PATHS, find, gatewayConfigMap, render, type K8sObject } from './support/render';
 import { allContainers, podTemplate } from './support/workloads';
 
 interface StatefulSetSpec {
   replicas?: number;
   serviceName: string;
-}
-
-function gatewayConfigMap(objects: K8sObject[]): Record<string, string> {
-  const configMap = objects.find(
-    (object) => object.kind === 'ConfigMap' && object.metadata.name.startsWith('llm-api-config-'),
-  );
-  if (!configMap) {
-    throw new Error('llm-api-config not rendered');
-  }
-  return configMap.data as Record<string, string>;
 }
 
 function ollamaEnv(statefulSet: K8sObject): Record<string, string | undefined> {

@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   GenerationCancelledError,
@@ -15,6 +13,7 @@ import {
 import request from 'supertest';
 
 import { FakeOllama, type Scenario } from '../../../test/fixtures/fake-ollama';
+import { freePort } from '../../../test/fixtures/free-port';
 import { ReplayProvider } from './support/replay-provider';
 import { createTestApp } from './support/test-app';
 
@@ -24,14 +23,6 @@ const SINGLE_ATTEMPT = { UPSTREAM_RETRIES: '0', BREAKER_FAILURE_THRESHOLD: '1000
 
 const generate = (app: NestExpressApplication, body: object = { prompt: 'Hi', max_tokens: 16 }) =>
   request(app.getHttpServer()).post('/v1/generate').send(body);
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('errors from a backend bound to INFERENCE_PROVIDER', () => {
   let app: NestExpressApplication;
@@ -200,7 +191,7 @@ describe('nothing listening at OLLAMA_HOST', () => {
   beforeAll(async () => {
     // Default (long) timeouts: the answer must come from the refused connection, not from a clock.
     app = await createTestApp({
-      env: { OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}`, MODEL_NAME: MODEL, ...SINGLE_ATTEMPT },
+      env: { OLLAMA_HOST: `http://127.0.0.1:${await freePort()}`, MODEL_NAME: MODEL, ...SINGLE_ATTEMPT },
     });
   });
 
@@ -221,7 +212,7 @@ describe('nothing listening at OLLAMA_HOST', () => {
   });
 
   it('stays 503 on every call, with retries and the breaker at their defaults too', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const defaults = await createTestApp({
       env: { OLLAMA_HOST: `http://127.0.0.1:${port}`, MODEL_NAME: MODEL },
     });

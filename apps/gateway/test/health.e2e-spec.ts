@@ -1,18 +1,9 @@
-import { createServer } from 'node:net';
-
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 
 import { FakeOllama } from '../../../test/fixtures/fake-ollama';
+import { freePort } from '../../../test/fixtures/free-port';
 import { createTestApp } from './support/test-app';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The start-up report lists the backend's models once, in the background; let it land first. */
 async function startupCheckDone(ollama: FakeOllama): Promise<void> {
@@ -99,7 +90,7 @@ describe('/health and /ready with nothing listening at OLLAMA_HOST', () => {
 
   beforeAll(async () => {
     app = await createTestApp({
-      env: { OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}`, READINESS_CACHE_MS: '0' },
+      env: { OLLAMA_HOST: `http://127.0.0.1:${await freePort()}`, READINESS_CACHE_MS: '0' },
     });
   });
 

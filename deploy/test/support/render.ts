@@ -59,3 +59,14 @@ export function find(objects: K8sObject[], kind: string, name: string): K8sObjec
   }
   return found;
 }
+
+/** The data of the gateway's ConfigMap (its name carries kustomize's content hash). */
+export function gatewayConfigMap(objects: K8sObject[]): Record<string, string> {
+  const configMap = objects.find(
+    (object) => object.kind === 'ConfigMap' && object.metadata.name.startsWith('llm-api-config-'),
+  );
+  if (!configMap) {
+    throw new Error('llm-api-config not rendered');
+  }
+  return configMap.data as Record<string, string>;
+}

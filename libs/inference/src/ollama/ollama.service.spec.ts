@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
-
 import { FakeOllama, type Scenario } from '../../../../test/fixtures/fake-ollama';
+import { freePort } from '../../../../test/fixtures/free-port';
 import {
   GenerationCancelledError,
   InferenceError,
@@ -41,15 +40,6 @@ async function failureOf(promise: Promise<unknown>): Promise<InferenceError> {
     return error as InferenceError;
   }
   throw new Error('expected the call to fail');
-}
-
-/** A port on 127.0.0.1 with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
@@ -273,7 +263,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
     });
 
     it('connection refused -> UpstreamUnavailableError', async () => {
-      const down = new OllamaService(`http://127.0.0.1:${await closedPort()}`);
+      const down = new OllamaService(`http://127.0.0.1:${await freePort()}`);
       try {
         expect(await failureOf(down.generate(promptRequest()))).toBeInstanceOf(UpstreamUnavailableError);
         expect(await failureOf(down.listModels())).toBeInstanceOf(UpstreamUnavailableError);
@@ -368,7 +358,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
     });
 
     it('reports an unreachable backend without throwing', async () => {
-      const down = new OllamaService(`http://127.0.0.1:${await closedPort()}`);
+      const down = new OllamaService(`http://127.0.0.1:${await freePort()}`);
       try {
         await expect(down.modelStatus(MODEL)).resolves.toEqual({
           reachable: false,
