@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 
 import { FakeOllama } from '../../../test/fixtures/fake-ollama';
 import { scrape } from './support/metrics';
-import { baseUrl, createTestApp } from './support/test-app';
+import { baseUrl, createTestApp, SINGLE_ATTEMPT } from './support/test-app';
 
 const MODEL = 'qwen2.5:0.5b';
 /** How soon after the client leaves the upstream connection must be closed. */
@@ -20,8 +20,7 @@ describe('client disconnects stop the upstream generation', () => {
       env: {
         OLLAMA_HOST: ollama.url,
         MODEL_NAME: MODEL,
-        UPSTREAM_RETRIES: '0',
-        BREAKER_FAILURE_THRESHOLD: '1000',
+        ...SINGLE_ATTEMPT,
       },
     });
     url = await baseUrl(app);

@@ -15,11 +15,9 @@ import request from 'supertest';
 import { FakeOllama, type Scenario } from '../../../test/fixtures/fake-ollama';
 import { freePort } from '../../../test/fixtures/free-port';
 import { ReplayProvider } from './support/replay-provider';
-import { createTestApp } from './support/test-app';
+import { createTestApp, SINGLE_ATTEMPT } from './support/test-app';
 
 const MODEL = 'qwen2.5:0.5b';
-/** One attempt per request and no breaker, so each test sees exactly what its upstream did. */
-const SINGLE_ATTEMPT = { UPSTREAM_RETRIES: '0', BREAKER_FAILURE_THRESHOLD: '1000' };
 
 const generate = (app: NestExpressApplication, body: object = { prompt: 'Hi', max_tokens: 16 }) =>
   request(app.getHttpServer()).post('/v1/generate').send(body);

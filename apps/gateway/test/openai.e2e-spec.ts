@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 
 import { FakeOllama } from '../../../test/fixtures/fake-ollama';
 import { scrape } from './support/metrics';
-import { baseUrl, createTestApp } from './support/test-app';
+import { baseUrl, createTestApp, SINGLE_ATTEMPT } from './support/test-app';
 
 const MODEL = 'qwen2.5:0.5b';
 
@@ -15,12 +15,10 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
   beforeAll(async () => {
     ollama = await new FakeOllama({ models: [MODEL] }).start();
     app = await createTestApp({
-      // Each scripted upstream answer is meant for exactly one request: no retries, no breaker.
       env: {
         OLLAMA_HOST: ollama.url,
         MODEL_NAME: MODEL,
-        UPSTREAM_RETRIES: '0',
-        BREAKER_FAILURE_THRESHOLD: '1000',
+        ...SINGLE_ATTEMPT,
         HEARTBEAT_INTERVAL_MS: '100',
         IDLE_TIMEOUT_MS: '500',
       },

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { FakeOllama } from '../../../test/fixtures/fake-ollama';
 import { scrape } from './support/metrics';
 import { dataOf, readEvents } from './support/sse-client';
-import { baseUrl, createTestApp } from './support/test-app';
+import { baseUrl, createTestApp, SINGLE_ATTEMPT } from './support/test-app';
 
 describe('POST /v1/generate with "stream": true (Server-Sent Events)', () => {
   let ollama: FakeOllama;
@@ -23,9 +23,7 @@ describe('POST /v1/generate with "stream": true (Server-Sent Events)', () => {
     app = await createTestApp({
       env: {
         OLLAMA_HOST: ollama.url,
-        // Each scripted upstream answer is meant for exactly one request: no retries, no breaker.
-        UPSTREAM_RETRIES: '0',
-        BREAKER_FAILURE_THRESHOLD: '1000',
+        ...SINGLE_ATTEMPT,
         FIRST_TOKEN_TIMEOUT_MS: '1500',
         IDLE_TIMEOUT_MS: '400',
         HEARTBEAT_INTERVAL_MS: '100',

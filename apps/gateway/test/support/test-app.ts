@@ -7,6 +7,9 @@ import { INFERENCE_PROVIDER, type InferenceProvider } from '@gateway/inference';
 import { AppModule } from '../../src/app.module';
 import { configureApp, GATEWAY_APP_OPTIONS } from '../../src/app.setup';
 
+/** One upstream attempt per request and no breaker, so each test sees exactly what its upstream did. */
+export const SINGLE_ATTEMPT = { UPSTREAM_RETRIES: '0', BREAKER_FAILURE_THRESHOLD: '1000' };
+
 export interface TestAppOptions {
   /** Environment for the config library (validated like the real one); LOG_LEVEL defaults to silent. */
   env?: RawEnv;
