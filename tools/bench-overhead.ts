@@ -4,13 +4,10 @@
  * same run, with the same concurrency, and the throughput ratio and added latency are printed.
  * Only ratios within one run mean anything: the load generator shares the machine with both servers.
  */
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-
 import autocannon from 'autocannon';
 
 import { FakeOllama } from '../test/fixtures/fake-ollama';
-import { freePort } from '../test/fixtures/free-port';
+import { startBuiltGateway } from './bench-gateway';
 
 const MODEL = 'qwen2.5:0.5b';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -41,39 +38,9 @@ async function load(url: string, body: object): Promise<Result> {
   };
 }
 
-async function startGateway(ollamaUrl: string): Promise<{ url: string; stop: () => void }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [resolve(__dirname, '../dist/apps/gateway/src/main.js')], {
-    env: {
-      ...process.env,
-      INFERENCE_BACKEND: 'ollama',
-      OLLAMA_HOST: ollamaUrl,
-      MODEL_NAME: MODEL,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      MAX_INFLIGHT: String(CONNECTIONS),
-    },
-    stdio: 'inherit',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i += 1) {
-    const ready = await fetch(`${url}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) {
-      return { url, stop: () => child.kill('SIGTERM') };
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the gateway did not become ready');
-}
-
 async function main(): Promise<void> {
   const ollama = await new FakeOllama({ models: [MODEL] }).always({ kind: 'tokens', tokens: TOKENS }).start();
-  const gateway = await startGateway(ollama.url);
+  const gateway = await startBuiltGateway(ollama.url, MODEL, { MAX_INFLIGHT: String(CONNECTIONS) });
   try {
     const prompt = 'Explain Kubernetes in simple terms:';
     // Warm both paths (JIT, keep-alive pools) before measuring.
