@@ -109,6 +109,13 @@ describe('API keys', () => {
     expect(rejected).toBe(2);
   });
 
+  it('requires a key whatever the case of the path (Express routes ignore case)', async () => {
+    const calls = backend.requests.length;
+    await request(app.getHttpServer()).post('/V1/generate').send({ prompt: 'hi', max_tokens: 8 }).expect(401);
+    await request(app.getHttpServer()).get('/V1/models').expect(401);
+    expect(backend.requests).toHaveLength(calls);
+  });
+
   it('leaves probes and metrics open', async () => {
     await request(app.getHttpServer()).get('/health').expect(200);
     await request(app.getHttpServer()).get('/metrics').expect(200);

@@ -30,7 +30,8 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
-    if (this.config.auth.methods.length === 0 || !req.path.startsWith('/v1/')) {
+    // Express matches routes case-insensitively, so `/V1/generate` reaches the same handler.
+    if (this.config.auth.methods.length === 0 || !req.path.toLowerCase().startsWith('/v1/')) {
       return true;
     }
     const principal = await this.authenticate(req, context.switchToHttp().getResponse<Response>());
