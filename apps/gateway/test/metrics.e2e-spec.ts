@@ -99,30 +99,33 @@ describe('/metrics', () => {
     });
   });
 
-  it('counts an API request in flight while it runs, and is back to 0 once it is answered', async () => {
-    provider.next({ kind: 'hang' });
-    const url = await baseUrl(app);
-    const caller = new AbortController();
-    const pending = fetch(`${url}${ROUTE}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ prompt: 'Hi' }),
-      signal: caller.signal,
-    }).catch(() => undefined);
-    const asked = provider.requests.length;
-    while (provider.requests.length === asked) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(sampleValue(await exposition(), 'llm_gateway_requests_in_flight')).toBe(1);
-    caller.abort();
-    await pending;
-    let inFlight = 1;
-    for (let i = 0; i < 100 && inFlight !== 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      inFlight = sampleValue(await exposition(), 'llm_gateway_requests_in_flight');
-    }
-    expect(inFlight).toBe(0);
-  });
+  it.each([ROUTE, ROUTE.toUpperCase()])(
+    'counts an API request in flight while it runs, and is back to 0 once it is answered (%s)',
+    async (path) => {
+      provider.next({ kind: 'hang' });
+      const url = await baseUrl(app);
+      const caller = new AbortController();
+      const pending = fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ prompt: 'Hi' }),
+        signal: caller.signal,
+      }).catch(() => undefined);
+      const asked = provider.requests.length;
+      while (provider.requests.length === asked) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(sampleValue(await exposition(), 'llm_gateway_requests_in_flight')).toBe(1);
+      caller.abort();
+      await pending;
+      let inFlight = 1;
+      for (let i = 0; i < 100 && inFlight !== 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        inFlight = sampleValue(await exposition(), 'llm_gateway_requests_in_flight');
+      }
+      expect(inFlight).toBe(0);
+    },
+  );
 
   it('probes and scrapes are not counted in flight', async () => {
     await request(app.getHttpServer()).get('/health').expect(200);

@@ -1,8 +1,8 @@
 import type { ApiError } from './api-error';
 
-/** Routes that speak OpenAI's dialect answer errors in OpenAI's shape. */
+/** Routes that speak OpenAI's dialect answer errors in OpenAI's shape (matched like Express: any case). */
 export function isOpenAiRoute(path: string): boolean {
-  return /^\/v1\/(chat\/completions|completions|models|embeddings)(\/|$)/.test(path);
+  return /^\/v1\/(chat\/completions|completions|models|embeddings)(\/|$)/i.test(path);
 }
 
 /** Our API: `{error: {code, message, request_id}}`. */

@@ -129,6 +129,8 @@ describe('ErrorFilter', () => {
       ],
       ['/v1/models', new UpstreamUnavailableError('down'), 503, 'api_error', 'upstream_unavailable'],
       ['/v1/embeddings', new UpstreamTimeoutError('total', 10), 504, 'api_error', 'upstream_timeout'],
+      // Express routes ignore case, so this path reaches the chat completions handler.
+      ['/V1/Chat/Completions', new UnknownModelError('gpt-9'), 404, 'not_found_error', 'unknown_model'],
     ])('%s answers {error: {message, type, param, code}}', (path, error, status, type, code) => {
       const res = send(error, path);
       expect(res.statusCode).toBe(status);
