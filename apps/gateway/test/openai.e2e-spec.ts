@@ -233,6 +233,8 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
       ['response_format', { response_format: { type: 'json_schema' } }, 'json_schema'],
       ['max_tokens', { max_tokens: 5, max_completion_tokens: 6 }, 'disagree'],
       ['reasoning_effort', { reasoning_effort: 'high' }, 'reasoning_effort'],
+      ['messages', { messages: [[]] }, 'message objects'],
+      ['stream_options', { stream_options: [{ include_usage: true }] }, 'stream_options must be an object'],
     ])('rejects %s with a 400 that names the field', async (param, extra, words) => {
       const body = { model: MODEL, messages: [{ role: 'user', content: 'x' }], ...extra };
       const error = await client.chat.completions

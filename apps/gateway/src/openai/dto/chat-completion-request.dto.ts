@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   Max,
   Min,
@@ -44,6 +45,8 @@ export class ChatCompletionRequestDto extends OpenAiSamplingDto {
   @ArrayMaxSize(MAX_MESSAGES)
   @ValidateNested({ each: true })
   @Type(() => ChatMessageDto)
+  // ValidateNested accepts a nested list as a "message" (it validates its elements, of which there are none).
+  @IsObject({ each: true, message: 'messages must be a list of message objects' })
   messages!: ChatMessageDto[];
 
   @IsOptional()

@@ -78,6 +78,7 @@ export abstract class OpenAiSamplingDto {
   @IsOptional()
   @ValidateNested()
   @Type(() => StreamOptionsDto)
+  @IsObject({ message: 'stream_options must be an object' })
   stream_options?: StreamOptionsDto;
 
   @AcceptOnly([1], 'must be 1: this gateway returns exactly one choice per request')
