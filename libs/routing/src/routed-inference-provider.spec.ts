@@ -99,6 +99,23 @@ describe('RoutedInferenceProvider', () => {
     expect(endpoints.every((endpoint) => endpoint.inflight === 0)).toBe(true);
   });
 
+  it('retries on an endpoint already tried rather than giving up on an untried one that is open', async () => {
+    class FailsOnce extends ScriptedBackend {
+      override stream(): AsyncGenerator<GenerationEvent> {
+        this.behaviour = this.calls === 0 ? 'down' : 'ok';
+        return super.stream();
+      }
+    }
+    const flaky = new FailsOnce('ok');
+    const { provider, endpoints, retried } = pool([flaky, new ScriptedBackend('down')]);
+    endpoints[1].breaker.onFailure();
+    endpoints[1].breaker.onFailure();
+    expect(endpoints[1].breaker.state).toBe('open');
+    await expect(provider.generate(request)).resolves.toMatchObject({ text: 'hi' });
+    expect(flaky.calls).toBe(2);
+    expect(retried).toEqual(['e0']);
+  });
+
   it('frees the slot as soon as the result is out, even if the consumer stops pulling', async () => {
     const { provider, endpoints } = pool([new ScriptedBackend('ok')]);
     const iterator = provider.stream(request)[Symbol.asyncIterator]();

@@ -57,7 +57,11 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
     const candidates = this.candidatesFor(request.model);
     const tried = new Set<UpstreamEndpoint>();
     for (let retry = 0; ; retry += 1) {
-      const untried = candidates.filter((endpoint) => !tried.has(endpoint));
+      // An untried endpoint whose breaker is open takes no requests: preferring it would turn a retry
+      // into an immediate "every endpoint is failing" although a tried one may still answer.
+      const untried = candidates.filter(
+        (endpoint) => !tried.has(endpoint) && endpoint.breaker.state !== 'open',
+      );
       const lease = await this.admission.acquire(untried.length > 0 ? untried : candidates, options.signal);
       tried.add(lease.endpoint);
       const failure = yield* this.attempt(lease, request, options);
