@@ -3,6 +3,7 @@ import request from 'supertest';
 
 import { KeysFileFixture, newApiKey } from './support/api-keys';
 import { scrape } from './support/metrics';
+import { ReplayProvider } from './support/replay-provider';
 import { ScriptedProvider } from './support/scripted-provider';
 import { createTestApp } from './support/test-app';
 
@@ -92,5 +93,48 @@ describe('per-key limits in memory', () => {
     const res = await generate(defaultsKey.key).expect(200);
     expect(res.headers['x-ratelimit-limit-requests']).toBe('7');
     expect(res.headers['x-ratelimit-limit-tokens']).toBe('5000');
+  });
+});
+
+describe('per-key token reservations of streams that fail after their 200', () => {
+  const keysFile = new KeysFileFixture();
+  const key = newApiKey({ id: 'stream-refund', rpm: 0, tpm: 100 });
+  const backend = new ReplayProvider(MODEL);
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    keysFile.write([key.entry]);
+    app = await createTestApp({
+      env: {
+        AUTH_MODE: 'keys',
+        API_KEYS_FILE: keysFile.path,
+        MODEL_NAME: MODEL,
+        HEARTBEAT_INTERVAL_MS: '100',
+        FIRST_TOKEN_TIMEOUT_MS: '300',
+      },
+      provider: backend,
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    keysFile.remove();
+  });
+
+  it('gives the reservation back when a heartbeat-started stream fails before any token', async () => {
+    backend.next({ kind: 'hang' });
+    const stream = await request(app.getHttpServer())
+      .post('/v1/generate')
+      .set('Authorization', `Bearer ${key.key}`)
+      .send({ prompt: 'hi', max_tokens: 90, stream: true })
+      .expect(200);
+    expect(stream.text).toContain('event: error');
+    expect(stream.text).toContain('upstream_timeout');
+    // 1 + 90 reserved for the failed stream would leave no room for this call if it were kept.
+    await request(app.getHttpServer())
+      .post('/v1/generate')
+      .set('Authorization', `Bearer ${key.key}`)
+      .send({ prompt: 'hi', max_tokens: 90 })
+      .expect(200);
   });
 });

@@ -10,6 +10,8 @@ export interface RequestObservation {
   outcome?: RequestOutcome;
   /** Tokens the backend reported for this request (summed over its generations); unset if none finished. */
   usage?: { promptTokens: number; completionTokens: number };
+  /** Set once the backend produced its first token for this request. */
+  generated?: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestObservation>();

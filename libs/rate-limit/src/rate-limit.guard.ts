@@ -82,8 +82,9 @@ export class RateLimitGuard implements CanActivate {
   }
 
   /**
-   * Real usage replaces the estimate; a call that failed before generating gives its reservation back;
-   * a stream cut off mid-way keeps it (its real count is unknown).
+   * Real usage replaces the estimate; a call that failed before generating gives its reservation back
+   * (also a stream whose 200 went out with heartbeats before it failed); a stream cut off by the client
+   * or failing mid-way keeps it (its real count is unknown).
    */
   private reconcile(
     id: string,
@@ -96,7 +97,7 @@ export class RateLimitGuard implements CanActivate {
     let actual: number | undefined;
     if (usage) {
       actual = usage.promptTokens + usage.completionTokens;
-    } else if (res.statusCode >= 400) {
+    } else if (res.statusCode >= 400 || failedBeforeGenerating(observation)) {
       actual = 0;
     }
     if (actual === undefined || actual === estimate) {
@@ -116,4 +117,10 @@ export class RateLimitGuard implements CanActivate {
       this.logger.error(`${reason}; failing ${this.config.rateLimit.failMode} (RATE_LIMIT_FAIL_MODE)`);
     }
   }
+}
+
+/** A response that failed in-band (after its 200) before the backend produced any token. */
+function failedBeforeGenerating(observation: RequestObservation): boolean {
+  const { outcome } = observation;
+  return outcome !== undefined && outcome !== 'success' && outcome !== 'cancelled' && !observation.generated;
 }

@@ -66,6 +66,7 @@ export class GenerationService {
         if (event.type === 'delta' && firstTokenAt === undefined) {
           firstTokenAt = performance.now();
           this.metrics.timeToFirstToken.observe(labels, (firstTokenAt - started) / 1000);
+          markGenerated();
         }
         if (event.type === 'done') {
           finished = true;
@@ -124,6 +125,14 @@ export class GenerationService {
     } else if (reason instanceof GenerationCancelledError) {
       this.metrics.cancellations.inc({ ...labels, reason: 'client_disconnect' });
     }
+  }
+}
+
+/** Tells per-key token limits that this request consumed backend tokens, even if it fails later. */
+function markGenerated(): void {
+  const observation = currentObservation();
+  if (observation) {
+    observation.generated = true;
   }
 }
 
