@@ -23,6 +23,7 @@ describe('parseKeysFile', () => {
     ['not JSON', '{', /not valid JSON/],
     ['an array', '[]', /JSON object/],
     ['a bad id', JSON.stringify({ keys: [{ id: 'a b', hash }] }), /keys\[0\]: "id"/],
+    ['an id reserved for JWT subjects', JSON.stringify({ keys: [{ id: 'jwt:alice', hash }] }), /reserved/],
     [
       'a plain key instead of a hash',
       JSON.stringify({ keys: [{ id: 'a', hash: 'sk-gw-x' }] }),

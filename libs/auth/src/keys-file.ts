@@ -75,6 +75,10 @@ function parseAccess(value: unknown, where: string): AccessEntry {
   if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
     throw new Error(`${where}: "id" must be 1-64 characters of A-Z a-z 0-9 . _ : -`);
   }
+  // JWT callers are identified as `jwt:<subject>`; a key with such an id would share their limits.
+  if (id.startsWith('jwt:')) {
+    throw new Error(`${where} (${id}): ids starting with "jwt:" are reserved for JWT subjects`);
+  }
   if (name !== undefined && typeof name !== 'string') {
     throw new Error(`${where} (${id}): "name" must be a string`);
   }
