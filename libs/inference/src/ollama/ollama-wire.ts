@@ -16,8 +16,10 @@ export function toOllamaOptions(params: SamplingParams): Partial<Options> {
   if (params.seed !== undefined) {
     options.seed = params.seed;
   }
-  if (params.stop !== undefined && params.stop.length > 0) {
-    options.stop = params.stop;
+  // An empty stop string matches nothing useful; Ollama would receive it as is.
+  const stop = params.stop?.filter((sequence) => sequence !== '');
+  if (stop !== undefined && stop.length > 0) {
+    options.stop = stop;
   }
   if (params.presencePenalty !== undefined) {
     options.presence_penalty = params.presencePenalty;
