@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 import { withTimeout } from '@gateway/health';
-import { INFERENCE_PROVIDER, normaliseModelName, type InferenceProvider } from '@gateway/inference';
+import {
+  INFERENCE_PROVIDER,
+  ModelCatalog,
+  normaliseModelName,
+  type InferenceProvider,
+} from '@gateway/inference';
 
 /** Says at start-up what serves the requests, and warns (without failing) when the backend is not there yet. */
 @Injectable()
@@ -11,6 +16,7 @@ export class StartupReportService implements OnApplicationBootstrap {
   constructor(
     @Inject(INFERENCE_PROVIDER) private readonly provider: InferenceProvider,
     private readonly config: GatewayConfig,
+    private readonly catalog: ModelCatalog,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -18,9 +24,12 @@ export class StartupReportService implements OnApplicationBootstrap {
   }
 
   private async report(): Promise<void> {
-    const { modelName, backend } = this.config.inference;
+    const { backend } = this.config.inference;
+    // The default model is the model table's first entry (MODEL_NAME when there is no table).
+    const { id, backendModel: modelName } = this.catalog.defaultEntry;
     const where = backend === 'ollama' ? ` at ${this.config.routing.ollamaHosts.join(', ')}` : '';
-    this.logger.log(`inference backend: ${backend}${where}; model: ${modelName}`);
+    const served = id === modelName ? id : `${id} (backend model ${modelName})`;
+    this.logger.log(`inference backend: ${backend}${where}; default model: ${served}`);
     try {
       const models = await withTimeout(this.config.timeouts.healthCheckMs, (signal) =>
         this.provider.listModels({ signal }),
