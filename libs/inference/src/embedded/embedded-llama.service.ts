@@ -145,10 +145,19 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
     if (signal?.aborted) {
       throw abortError(signal);
     }
-    const aborted = new Promise<never>((_, reject) =>
-      signal?.addEventListener('abort', () => reject(abortError(signal)), { once: true }),
-    );
-    return Promise.race([this.loading, aborted]);
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(abortError(signal));
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([this.loading, aborted]);
+    } finally {
+      // A request that waited for the load must not leave its listener on the caller's signal.
+      if (onAbort) {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }
   }
 
   private async recycle(engine: LoadedEngine, sequence: LlamaContextSequence): Promise<void> {
