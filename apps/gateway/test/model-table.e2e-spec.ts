@@ -70,8 +70,11 @@ describe('the model table (MODELS_FILE) over two Ollama endpoints', () => {
     expect(coding.generationCalls().map((call) => call.body.model)).toEqual(['qwen2.5-coder:1.5b']);
   });
 
-  it('uses the first entry for /v1/generate, which names no model', async () => {
-    expect(await post('/v1/generate', { prompt: 'Hi', max_tokens: 3 })).toMatchObject({ status: 200 });
+  it('uses the first entry for /v1/generate, which names no model, and reports its public id', async () => {
+    expect(await post('/v1/generate', { prompt: 'Hi', max_tokens: 3 })).toMatchObject({
+      status: 200,
+      body: { model: 'chat' },
+    });
     expect(general.generationCalls()).toHaveLength(2);
   });
 

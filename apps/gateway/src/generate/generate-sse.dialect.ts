@@ -10,6 +10,9 @@ import { toUsage } from './generate.mapping';
  * and usage, and the stream ends; or a terminal `event: error` with our usual error body.
  */
 export class GenerateSseDialect implements SseDialect {
+  /** `model` is the public id reported to the caller. */
+  constructor(private readonly model: string) {}
+
   framesFor(event: GenerationEvent): SseFrame[] {
     if (event.type === 'delta') {
       return [jsonFrame({ text: event.text }, 'delta')];
@@ -20,7 +23,7 @@ export class GenerateSseDialect implements SseDialect {
         {
           finish_reason: result.finishReason,
           tokens_generated: result.usage.completionTokens,
-          model: result.model,
+          model: this.model,
           usage: toUsage(result),
         },
         'done',

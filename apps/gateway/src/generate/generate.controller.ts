@@ -22,13 +22,14 @@ export class GenerateController {
   /** 200, not 201: a generation creates nothing. */
   @Post('generate')
   async generate(@Body() body: GenerateRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const request = toGenerationRequest(body, this.catalog.defaultEntry.backendModel);
+    const model = this.catalog.defaultEntry;
+    const request = toGenerationRequest(body, model.backendModel);
     const signal = clientAbortSignal(res);
     if (body.stream) {
       const events = this.generation.stream(GENERATE_ROUTE, request, signal);
-      return this.sse.relay(req, res, GENERATE_ROUTE, events, new GenerateSseDialect());
+      return this.sse.relay(req, res, GENERATE_ROUTE, events, new GenerateSseDialect(model.id));
     }
     const result = await this.generation.generate(GENERATE_ROUTE, request, signal);
-    res.status(200).json(toGenerateResponse(body.prompt, result));
+    res.status(200).json(toGenerateResponse(body.prompt, result, model.id));
   }
 }

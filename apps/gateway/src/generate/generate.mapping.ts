@@ -20,13 +20,18 @@ export function toGenerationRequest(body: GenerateRequestDto, model: string): Ge
   };
 }
 
-export function toGenerateResponse(prompt: string, result: GenerationResult): GenerateResponseBody {
+/** `model` is the public id callers know (a model table may map it to another backend name). */
+export function toGenerateResponse(
+  prompt: string,
+  result: GenerationResult,
+  model: string,
+): GenerateResponseBody {
   return {
     generated_text: result.text,
     prompt,
     tokens_generated: result.usage.completionTokens,
     finish_reason: result.finishReason,
-    model: result.model,
+    model,
     usage: toUsage(result),
     timings: {
       load_ms: result.timings.loadMs,
