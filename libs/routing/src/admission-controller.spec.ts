@@ -100,6 +100,26 @@ describe('AdmissionController', () => {
     await expect(admission.acquire([a])).rejects.toBeInstanceOf(UpstreamUnavailableError);
   });
 
+  it('gives a queued request the probe of an endpoint whose rest is over, without waiting for a release', async () => {
+    const resting = new UpstreamEndpoint(
+      'a',
+      {} as InferenceProvider,
+      1,
+      new CircuitBreaker({ failureThreshold: 1, cooldownMs: 50 }),
+    );
+    const busy = endpoint('b', 1);
+    const admission = new AdmissionController({ maxQueue: 5, maxQueueWaitMs: 5000 }, observer);
+    const failing = await admission.acquire([resting]);
+    const held = await admission.acquire([busy]);
+    failing.release('failure');
+    expect(resting.breaker.state).toBe('open');
+    const waiter = await admission.acquire([resting, busy]);
+    expect(waiter.endpoint.name).toBe('a');
+    waiter.release('success');
+    held.release('success');
+    expect(resting.breaker.state).toBe('closed');
+  });
+
   it('releases a lease once however often release is called', async () => {
     const a = endpoint('a', 1);
     const admission = new AdmissionController({ maxQueue: 0, maxQueueWaitMs: 5000 }, observer);

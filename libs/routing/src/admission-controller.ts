@@ -110,7 +110,7 @@ export class AdmissionController {
 
   private lease(endpoint: UpstreamEndpoint): Lease {
     endpoint.inflight += 1;
-    endpoint.breaker.onAttempt();
+    const ticket = endpoint.breaker.onAttempt();
     this.observer.inflight(endpoint);
     let released = false;
     return {
@@ -121,20 +121,33 @@ export class AdmissionController {
         }
         released = true;
         endpoint.inflight -= 1;
-        this.record(endpoint, verdict);
+        this.record(endpoint, verdict, ticket);
         this.observer.inflight(endpoint);
         this.dispatch();
       },
     };
   }
 
-  private record(endpoint: UpstreamEndpoint, verdict: AttemptVerdict): void {
+  private record(endpoint: UpstreamEndpoint, verdict: AttemptVerdict, ticket: number): void {
+    const { breaker } = endpoint;
     if (verdict === 'success') {
-      endpoint.breaker.onSuccess();
+      breaker.onSuccess(ticket);
     } else if (verdict === 'failure') {
-      endpoint.breaker.onFailure();
+      breaker.onFailure(ticket);
+      this.wakeWaitersWhenReopened(endpoint);
     } else {
-      endpoint.breaker.onNeutral();
+      breaker.onNeutral(ticket);
+    }
+  }
+
+  /**
+   * Waiters are otherwise served only when a slot frees; an endpoint whose rest is over must get its
+   * probe from the queue too, not only from requests that arrive later.
+   */
+  private wakeWaitersWhenReopened(endpoint: UpstreamEndpoint): void {
+    const reopensAt = endpoint.breaker.reopensAt;
+    if (reopensAt !== undefined) {
+      setTimeout(() => this.dispatch(), Math.max(0, reopensAt - Date.now()) + 1).unref();
     }
   }
 

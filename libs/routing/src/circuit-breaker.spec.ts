@@ -17,14 +17,13 @@ describe('CircuitBreaker', () => {
 
   const fail = (times: number): void => {
     for (let i = 0; i < times; i += 1) {
-      breaker.onAttempt();
-      breaker.onFailure();
+      breaker.onFailure(breaker.onAttempt());
     }
   };
 
   it('stays closed below the threshold and forgets failures after a success', () => {
     fail(2);
-    breaker.onSuccess();
+    breaker.onSuccess(breaker.onAttempt());
     fail(2);
     expect(breaker.state).toBe('closed');
     expect(breaker.canPass()).toBe(true);
@@ -44,9 +43,9 @@ describe('CircuitBreaker', () => {
     fail(3);
     now += 500;
     expect(breaker.canPass()).toBe(true);
-    breaker.onAttempt();
+    const probe = breaker.onAttempt();
     expect(breaker.canPass()).toBe(false);
-    breaker.onSuccess();
+    breaker.onSuccess(probe);
     expect(breaker.state).toBe('closed');
     expect(changes).toEqual(['open', 'half_open', 'closed']);
   });
@@ -63,9 +62,23 @@ describe('CircuitBreaker', () => {
   it('frees the probe slot when the probe ends without a verdict', () => {
     fail(3);
     now += 500;
-    breaker.onAttempt();
-    breaker.onNeutral();
+    breaker.onNeutral(breaker.onAttempt());
     expect(breaker.state).toBe('half_open');
     expect(breaker.canPass()).toBe(true);
+  });
+
+  it('keeps the probe place taken when a request from before the opening ends without a verdict', () => {
+    const early = breaker.onAttempt();
+    fail(3);
+    now += 500;
+    breaker.onAttempt();
+    breaker.onNeutral(early);
+    expect(breaker.canPass()).toBe(false);
+  });
+
+  it('says when an open circuit lets its probe through', () => {
+    expect(breaker.reopensAt).toBeUndefined();
+    fail(3);
+    expect(breaker.reopensAt).toBe(1_500);
   });
 });

@@ -16,7 +16,9 @@ export class CircuitBreaker {
   private current: CircuitState = 'closed';
   private failures = 0;
   private openedAt = 0;
-  private probing = false;
+  /** Ticket of the probe in flight while half-open; only that attempt's outcome may free the slot. */
+  private probe?: number;
+  private tickets = 0;
 
   constructor(
     private readonly settings: BreakerSettings,
@@ -34,26 +36,29 @@ export class CircuitBreaker {
   /** Whether a new request may go to this endpoint now (in half-open: only while no probe is out). */
   canPass(): boolean {
     const state = this.state;
-    return state === 'closed' || (state === 'half_open' && !this.probing);
+    return state === 'closed' || (state === 'half_open' && this.probe === undefined);
   }
 
-  /** Called when a request is sent; in half-open it becomes the probe. */
-  onAttempt(): void {
-    if (this.state === 'half_open') {
-      this.probing = true;
+  /** Called when a request is sent; returns its ticket, which in half-open makes it the probe. */
+  onAttempt(): number {
+    this.tickets += 1;
+    if (this.state === 'half_open' && this.probe === undefined) {
+      this.probe = this.tickets;
     }
+    return this.tickets;
   }
 
-  onSuccess(): void {
+  onSuccess(ticket: number): void {
     this.failures = 0;
-    this.probing = false;
+    this.endProbe(ticket);
     if (this.current !== 'closed') {
+      this.probe = undefined;
       this.transition('closed');
     }
   }
 
-  onFailure(): void {
-    this.probing = false;
+  onFailure(ticket: number): void {
+    this.endProbe(ticket);
     this.failures += 1;
     if (this.current === 'half_open' || this.failures >= this.settings.failureThreshold) {
       this.openedAt = this.now();
@@ -62,8 +67,20 @@ export class CircuitBreaker {
   }
 
   /** The attempt ended without telling anything about the endpoint's health (cancelled, rejected). */
-  onNeutral(): void {
-    this.probing = false;
+  onNeutral(ticket: number): void {
+    this.endProbe(ticket);
+  }
+
+  /** When an open circuit will let its probe through (epoch ms), or undefined when it is not open. */
+  get reopensAt(): number | undefined {
+    return this.current === 'open' ? this.openedAt + this.settings.cooldownMs : undefined;
+  }
+
+  /** A request that started before the circuit opened must not free the probe's place. */
+  private endProbe(ticket: number): void {
+    if (this.probe === ticket) {
+      this.probe = undefined;
+    }
   }
 
   private transition(state: CircuitState): void {

@@ -108,8 +108,8 @@ describe('RoutedInferenceProvider', () => {
     }
     const flaky = new FailsOnce('ok');
     const { provider, endpoints, retried } = pool([flaky, new ScriptedBackend('down')]);
-    endpoints[1].breaker.onFailure();
-    endpoints[1].breaker.onFailure();
+    endpoints[1].breaker.onFailure(endpoints[1].breaker.onAttempt());
+    endpoints[1].breaker.onFailure(endpoints[1].breaker.onAttempt());
     expect(endpoints[1].breaker.state).toBe('open');
     await expect(provider.generate(request)).resolves.toMatchObject({ text: 'hi' });
     expect(flaky.calls).toBe(2);
