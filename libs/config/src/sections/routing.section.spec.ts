@@ -37,4 +37,10 @@ describe('routing configuration', () => {
     expect(() => loadConfig({ MAX_INFLIGHT: '0' })).toThrow(/MAX_INFLIGHT/);
     expect(() => loadConfig({ MAX_QUEUE: 'many' })).toThrow(/MAX_QUEUE/);
   });
+
+  it('numbers a bad OLLAMA_HOSTS entry by its place in the list, duplicates included', () => {
+    expect(() =>
+      loadConfig({ OLLAMA_HOSTS: 'a:11434,a:11434,ftp://b', INFERENCE_BACKEND: 'ollama' }),
+    ).toThrow(/OLLAMA_HOSTS: entry 3: unsupported scheme/);
+  });
 });

@@ -21,7 +21,7 @@ export function buildRoutingConfig({ env, problems }: SectionContext, ollamaHost
 
 function normaliseHosts(raw: string[], problems: string[]): string[] {
   const hosts: string[] = [];
-  for (const entry of raw) {
+  for (const [index, entry] of raw.entries()) {
     try {
       const host = normaliseOllamaHost(entry);
       if (hosts.includes(host)) {
@@ -30,7 +30,7 @@ function normaliseHosts(raw: string[], problems: string[]): string[] {
         hosts.push(host);
       }
     } catch (error) {
-      problems.push(`OLLAMA_HOSTS: entry ${hosts.length + 1}: ${(error as Error).message}`);
+      problems.push(`OLLAMA_HOSTS: entry ${index + 1}: ${(error as Error).message}`);
     }
   }
   if (raw.length === 0) {
