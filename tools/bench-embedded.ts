@@ -3,9 +3,7 @@
  * through node-llama-cpp and through the gateway (built, as its own process, streaming /v1/generate),
  * measured in the same run, alternating, one request at a time, and their ratio.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 import {
@@ -16,6 +14,8 @@ import {
 import { IncrementalDetokenizer } from '@gateway/inference/embedded/incremental-detokenizer';
 import { loadNodeLlamaCpp } from '@gateway/inference/embedded/node-llama-cpp.loader';
 import type { Token } from 'node-llama-cpp';
+
+import { startBuiltGateway } from './bench-gateway';
 
 const PROMPT = 'Once upon a time';
 const MAX_TOKENS = Number(process.env.BENCH_MAX_TOKENS ?? 128);
@@ -63,12 +63,8 @@ async function directRunner(modelPath: string): Promise<{ run: Runner; close: ()
 }
 
 async function gatewayRunner(modelPath: string): Promise<{ run: Runner; close: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/apps/gateway/src/main.js'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
+  const gateway = await startBuiltGateway(
+    {
       LOG_LEVEL: 'warn',
       INFERENCE_BACKEND: 'embedded',
       MODEL_PATH: modelPath,
@@ -76,13 +72,11 @@ async function gatewayRunner(modelPath: string): Promise<{ run: Runner; close: (
       EMBEDDED_CONTEXT_SIZE: String(CONTEXT),
       EMBEDDED_PARALLEL: '1',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitReady(base, child);
+    60_000,
+  );
   const run: Runner = async () => {
     const started = performance.now();
-    const res = await fetch(`${base}/v1/generate`, {
+    const res = await fetch(`${gateway.url}/v1/generate`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: PROMPT, max_tokens: MAX_TOKENS, temperature: 0, stream: true }),
@@ -103,37 +97,7 @@ async function gatewayRunner(modelPath: string): Promise<{ run: Runner; close: (
     const { tokens_generated: tokens } = JSON.parse(done[1]) as { tokens_generated: number };
     return { ttftMs, totalMs: performance.now() - started, tokens };
   };
-  const close = async (): Promise<void> => {
-    child.kill('SIGTERM');
-    await new Promise((resolveExit) => child.once('exit', resolveExit));
-  };
-  return { run, close };
-}
-
-async function waitReady(base: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i += 1) {
-    if (child.exitCode !== null) {
-      throw new Error(`the gateway exited with ${child.exitCode}`);
-    }
-    const ok = await fetch(`${base}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the gateway did not become ready');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+  return { run, close: gateway.stop };
 }
 
 const median = (values: number[]): number => {

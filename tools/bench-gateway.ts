@@ -1,44 +1,81 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { resolve } from 'node:path';
+
+import autocannon from 'autocannon';
 
 import { freePort } from '../test/fixtures/free-port';
 
 export interface BenchGateway {
   url: string;
-  stop: () => void;
+  /** SIGTERM; resolves once the process has exited. */
+  stop: () => Promise<void>;
 }
 
-/** Starts the built gateway (dist/) on the Ollama backend and resolves once /ready answers 200. */
+/**
+ * Starts the built gateway (dist/) with `env` over ours and resolves once /ready answers 200; rejects if
+ * it exits first or is not ready within `readyTimeoutMs` (an embedded model may take a while to load).
+ */
 export async function startBuiltGateway(
-  ollamaUrl: string,
-  model: string,
-  env: Record<string, string> = {},
+  env: Record<string, string>,
+  readyTimeoutMs = 10_000,
 ): Promise<BenchGateway> {
   const port = await freePort();
   const child = spawn(process.execPath, [resolve(__dirname, '../dist/apps/gateway/src/main.js')], {
-    env: {
-      ...process.env,
-      INFERENCE_BACKEND: 'ollama',
-      OLLAMA_HOST: ollamaUrl,
-      MODEL_NAME: model,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      ...env,
-    },
-    stdio: 'inherit',
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
+  const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 100; attempt += 1) {
+  const deadline = Date.now() + readyTimeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the gateway exited with ${child.exitCode ?? child.signalCode}`);
+    }
     const ready = await fetch(`${url}/ready`).then(
       (r) => r.ok,
       () => false,
     );
     if (ready) {
-      return { url, stop: () => child.kill('SIGTERM') };
+      const stop = async (): Promise<void> => {
+        child.kill('SIGTERM');
+        await exited;
+      };
+      return { url, stop };
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
   throw new Error('the gateway did not become ready');
+}
+
+/** The gateway on the Ollama backend at `ollamaUrl`, serving `model`. */
+export function startBuiltOllamaGateway(
+  ollamaUrl: string,
+  model: string,
+  env: Record<string, string> = {},
+): Promise<BenchGateway> {
+  return startBuiltGateway({
+    INFERENCE_BACKEND: 'ollama',
+    OLLAMA_HOST: ollamaUrl,
+    MODEL_NAME: model,
+    ...env,
+  });
+}
+
+/** `connections` clients POSTing `body` as JSON to `url` for `durationS` seconds. */
+export function postLoad(
+  url: string,
+  body: object,
+  connections: number,
+  durationS: number,
+): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    connections,
+    duration: durationS,
+  });
 }

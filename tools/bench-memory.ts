@@ -3,10 +3,8 @@
  * through the built gateway against a fake Ollama; after each round (and a pause for the collector) it
  * prints the resident set and heap in use as the gateway itself exports them on /metrics.
  */
-import autocannon from 'autocannon';
-
 import { FakeOllama } from '../test/fixtures/fake-ollama';
-import { startBuiltGateway } from './bench-gateway';
+import { postLoad, startBuiltOllamaGateway } from './bench-gateway';
 
 const MODEL = 'qwen2.5:0.5b';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -24,28 +22,28 @@ async function main(): Promise<void> {
   const ollama = await new FakeOllama({ models: [MODEL] })
     .always({ kind: 'tokens', tokens: ['a', 'b', 'c', 'd', 'e', 'f'] })
     .start();
-  const gateway = await startBuiltGateway(ollama.url, MODEL, { MAX_INFLIGHT: String(CONNECTIONS) });
+  const gateway = await startBuiltOllamaGateway(ollama.url, MODEL, { MAX_INFLIGHT: String(CONNECTIONS) });
   try {
     let total = 0;
-    console.log('round  requests(total)  rss MB  heap used MB');
+    let errors = 0;
+    console.log('round  requests(total)  errors(total)  rss MB  heap used MB');
     for (let round = 1; round <= ROUNDS; round += 1) {
-      const result = await autocannon({
-        url: `${gateway.url}/v1/generate`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ prompt: 'Explain Kubernetes in simple terms:', max_tokens: 16 }),
-        connections: CONNECTIONS,
-        duration: ROUND_S,
-      });
+      const result = await postLoad(
+        `${gateway.url}/v1/generate`,
+        { prompt: 'Explain Kubernetes in simple terms:', max_tokens: 16 },
+        CONNECTIONS,
+        ROUND_S,
+      );
       total += result.requests.total;
+      errors += result.errors + result.non2xx;
       await new Promise((r) => setTimeout(r, 1500));
       const { rss, heap } = await memory(gateway.url);
       console.log(
-        `${String(round).padStart(5)}  ${String(total).padStart(15)}  ${rss.toFixed(1).padStart(6)}  ${heap.toFixed(1).padStart(12)}`,
+        `${String(round).padStart(5)}  ${String(total).padStart(15)}  ${String(errors).padStart(13)}  ${rss.toFixed(1).padStart(6)}  ${heap.toFixed(1).padStart(12)}`,
       );
     }
   } finally {
-    gateway.stop();
+    await gateway.stop();
     await ollama.stop();
   }
 }

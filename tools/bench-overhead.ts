@@ -4,10 +4,8 @@
  * same run, with the same concurrency, and the throughput ratio and added latency are printed.
  * Only ratios within one run mean anything: the load generator shares the machine with both servers.
  */
-import autocannon from 'autocannon';
-
 import { FakeOllama } from '../test/fixtures/fake-ollama';
-import { startBuiltGateway } from './bench-gateway';
+import { postLoad, startBuiltOllamaGateway } from './bench-gateway';
 
 const MODEL = 'qwen2.5:0.5b';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -22,14 +20,7 @@ interface Result {
 }
 
 async function load(url: string, body: object): Promise<Result> {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    connections: CONNECTIONS,
-    duration: DURATION_S,
-  });
+  const result = await postLoad(url, body, CONNECTIONS, DURATION_S);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -40,7 +31,7 @@ async function load(url: string, body: object): Promise<Result> {
 
 async function main(): Promise<void> {
   const ollama = await new FakeOllama({ models: [MODEL] }).always({ kind: 'tokens', tokens: TOKENS }).start();
-  const gateway = await startBuiltGateway(ollama.url, MODEL, { MAX_INFLIGHT: String(CONNECTIONS) });
+  const gateway = await startBuiltOllamaGateway(ollama.url, MODEL, { MAX_INFLIGHT: String(CONNECTIONS) });
   try {
     const prompt = 'Explain Kubernetes in simple terms:';
     // Warm both paths (JIT, keep-alive pools) before measuring.
@@ -68,7 +59,7 @@ async function main(): Promise<void> {
       `gateway's own overhead metric (mean, all requests): ${((sum / count) * 1000).toFixed(2)} ms`,
     );
   } finally {
-    gateway.stop();
+    await gateway.stop();
     await ollama.stop();
   }
 }
