@@ -35,6 +35,16 @@ describe.each(DEPLOYABLE_PATHS)('policy: %s', (path) => {
   const objects = render(path);
   const pods = workloads(objects).map((workload) => ({ workload, template: podTemplate(workload) }));
 
+  it('applies the per-pod policies below to every object that runs containers', () => {
+    // The loops below pass vacuously over an empty or incomplete list of workloads.
+    const id = (object: K8sObject): string => `${object.kind}/${object.metadata.name}`;
+    const runsContainers = objects.filter((object) => JSON.stringify(object).includes('"containers":['));
+    expect(pods.map(({ workload }) => id(workload))).toEqual(runsContainers.map(id));
+    expect(pods.map(({ workload }) => id(workload))).toEqual(
+      expect.arrayContaining(['Deployment/llm-api', 'StatefulSet/ollama']),
+    );
+  });
+
   it('pins every image to an explicit tag, never latest (released versions in prod)', () => {
     for (const { template } of pods) {
       for (const { image } of allContainers(template.spec)) {
