@@ -2,17 +2,17 @@ import { Injectable } from '@nestjs/common';
 import type { GenerationRequest, GenerationResult } from '@gateway/inference';
 import type { Request, Response } from 'express';
 
-import { GenerationService } from '../generation/generation.service';
 import { clientAbortSignal } from '../http/client-abort-signal';
 import type { SseDialect } from '../http/sse-dialect';
 import { SseStreamer } from '../http/sse-streamer';
+import { GenerationService } from './generation.service';
 
-/** How to answer one completion: as a stream in a dialect, or as one JSON body. */
-export type CompletionAnswer = { stream: SseDialect } | { json: (result: GenerationResult) => object };
+/** How to answer one generation: as a stream in a dialect, or as one JSON body. */
+export type GenerationAnswer = { stream: SseDialect } | { json: (result: GenerationResult) => object };
 
-/** Runs a completion through GenerationService and answers it streamed or whole. */
+/** Runs a generation through GenerationService and answers it streamed or whole, for every generating route. */
 @Injectable()
-export class CompletionResponder {
+export class GenerationResponder {
   constructor(
     private readonly generation: GenerationService,
     private readonly sse: SseStreamer,
@@ -23,7 +23,7 @@ export class CompletionResponder {
     res: Response,
     route: string,
     request: GenerationRequest,
-    answer: CompletionAnswer,
+    answer: GenerationAnswer,
   ): Promise<void> {
     const signal = clientAbortSignal(res);
     if ('stream' in answer) {

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { InferenceModule } from '@gateway/inference';
 
+import { SseStreamer } from '../http/sse-streamer';
+import { GenerationResponder } from './generation-responder';
 import { GenerationService } from './generation.service';
 
 @Module({
   imports: [InferenceModule],
-  providers: [GenerationService],
-  exports: [GenerationService, InferenceModule],
+  providers: [GenerationService, SseStreamer, GenerationResponder],
+  exports: [GenerationService, GenerationResponder, InferenceModule],
 })
 export class GenerationModule {}

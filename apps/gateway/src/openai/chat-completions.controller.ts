@@ -2,7 +2,7 @@ import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { ModelCatalog } from '@gateway/inference';
 import type { Request, Response } from 'express';
 
-import { CompletionResponder } from './completion-responder';
+import { GenerationResponder } from '../generation/generation-responder';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import { toChatGenerationRequest } from './openai-request.mapping';
 import { newIdentity, toChatCompletion } from './openai-response.mapping';
@@ -14,7 +14,7 @@ export const CHAT_COMPLETIONS_ROUTE = '/v1/chat/completions';
 export class ChatCompletionsController {
   constructor(
     private readonly catalog: ModelCatalog,
-    private readonly responder: CompletionResponder,
+    private readonly responder: GenerationResponder,
   ) {}
 
   @Post('chat/completions')

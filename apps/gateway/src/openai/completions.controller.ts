@@ -2,7 +2,7 @@ import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { ModelCatalog } from '@gateway/inference';
 import type { Request, Response } from 'express';
 
-import { CompletionResponder } from './completion-responder';
+import { GenerationResponder } from '../generation/generation-responder';
 import { CompletionRequestDto } from './dto/completion-request.dto';
 import { toCompletionGenerationRequest } from './openai-request.mapping';
 import { newIdentity, toTextCompletion } from './openai-response.mapping';
@@ -14,7 +14,7 @@ export const COMPLETIONS_ROUTE = '/v1/completions';
 export class CompletionsController {
   constructor(
     private readonly catalog: ModelCatalog,
-    private readonly responder: CompletionResponder,
+    private readonly responder: GenerationResponder,
   ) {}
 
   @Post('completions')
