@@ -3,13 +3,13 @@ import { Injectable } from '@nestjs/common';
 /** Whether the process is shutting down; once set, readiness fails so that no new traffic is routed here. */
 @Injectable()
 export class DrainState {
-  private drainingSince?: number;
+  private started = false;
 
   get draining(): boolean {
-    return this.drainingSince !== undefined;
+    return this.started;
   }
 
   begin(): void {
-    this.drainingSince ??= Date.now();
+    this.started = true;
   }
 }
