@@ -32,24 +32,22 @@ export class InferenceHealthIndicator {
     @Optional() private readonly catalog?: ModelCatalog,
   ) {}
 
-  async isReady(key = 'inference'): Promise<HealthIndicatorResult> {
+  async isReady(): Promise<HealthIndicatorResult> {
     const now = Date.now();
     if (this.cached && now - this.cached.at < this.config.timeouts.readinessCacheMs) {
       return this.cached.result;
     }
-    this.pending ??= this.check(key).finally(() => (this.pending = undefined));
+    this.pending ??= this.check().finally(() => (this.pending = undefined));
     const result = await this.pending;
     this.cached = { at: Date.now(), result };
     return result;
   }
 
-  private async check(key: string): Promise<HealthIndicatorResult> {
-    const indicator = this.indicators.check(key);
-    const { backend, modelName } = {
-      backend: this.provider.backendName,
-      // With a model table (MODELS_FILE) its first entry is the default model, not MODEL_NAME.
-      modelName: this.catalog?.defaultEntry.backendModel ?? this.config.inference.modelName,
-    };
+  private async check(): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check('inference');
+    const backend = this.provider.backendName;
+    // With a model table (MODELS_FILE) its first entry is the default model, not MODEL_NAME.
+    const modelName = this.catalog?.defaultEntry.backendModel ?? this.config.inference.modelName;
     let status: ModelStatus;
     try {
       status = await withTimeout(this.config.timeouts.healthCheckMs, (signal) =>
