@@ -1,16 +1,8 @@
-import { ValidateBy } from 'class-validator';
-
-import { isPlainObject } from './openai-validators';
+import { isPlainObject, ValidateByProblem } from './openai-validators';
 
 /** A string, or a list of text parts `{"type":"text","text"}` (images and audio are not supported). */
 export function IsMessageContent(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isMessageContent',
-    validator: {
-      validate: (value: unknown) => contentProblem(value) === undefined,
-      defaultMessage: (args) => `content ${contentProblem(args?.value) ?? 'is invalid'}`,
-    },
-  });
+  return ValidateByProblem('isMessageContent', 'content', contentProblem);
 }
 
 function contentProblem(value: unknown): string | undefined {

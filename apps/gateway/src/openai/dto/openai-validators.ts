@@ -25,6 +25,21 @@ export function AcceptOnlyEmpty(why: string): PropertyDecorator {
   });
 }
 
+/** Passes when `problem` finds nothing wrong with the value; otherwise fails with `field` and what it found. */
+export function ValidateByProblem(
+  name: string,
+  field: string,
+  problem: (value: unknown) => string | undefined,
+): PropertyDecorator {
+  return ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown) => problem(value) === undefined,
+      defaultMessage: (args) => `${field} ${problem(args?.value) ?? 'is invalid'}`,
+    },
+  });
+}
+
 /** A string, or a list of minItems..maxItems non-empty strings of at most maxLength characters each. */
 export function IsStringOrStringList(maxItems: number, maxLength: number, minItems = 0): PropertyDecorator {
   return ValidateBy({

@@ -1,6 +1,4 @@
-import { ValidateBy } from 'class-validator';
-
-import { isPlainObject } from './openai-validators';
+import { isPlainObject, ValidateByProblem } from './openai-validators';
 
 export const MAX_SCHEMA_BYTES = 64 * 1024;
 export const MAX_SCHEMA_DEPTH = 32;
@@ -10,13 +8,7 @@ export const MAX_SCHEMA_DEPTH = 32;
  * "strict"?,"description"?}}` with a schema object of bounded size and depth.
  */
 export function IsResponseFormat(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isResponseFormat',
-    validator: {
-      validate: (value: unknown) => responseFormatProblem(value) === undefined,
-      defaultMessage: (args) => `response_format ${responseFormatProblem(args?.value) ?? 'is invalid'}`,
-    },
-  });
+  return ValidateByProblem('isResponseFormat', 'response_format', responseFormatProblem);
 }
 
 export function responseFormatProblem(value: unknown): string | undefined {
