@@ -2,8 +2,8 @@
  * Writes the deterministic random-weights test model: `npm run model:generate -- [tiny|bench] [out.gguf]`.
  * The gateway generates the tiny one by itself when MODEL_PATH is unset; this is for tests and benchmarks.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 import {
   buildTestModel,
@@ -22,6 +22,7 @@ if (!(profile in TEST_MODEL_PROFILES)) {
 const out = resolve(process.argv[3] ?? `.models/${testModelFileName(profile)}`);
 const started = performance.now();
 const bytes = buildTestModel(profile);
+mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, bytes);
 process.stdout.write(
   `${out}: ${bytes.length} bytes in ${Math.round(performance.now() - started)} ms (random weights: its text is random)\n`,
