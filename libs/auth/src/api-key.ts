@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** Every key starts with this, so leaked keys are recognisable by secret scanners. */
 export const API_KEY_PREFIX = 'sk-gw-';
@@ -26,11 +26,4 @@ export function generateApiKey(): string {
  */
 export function hashApiKey(key: string): string {
   return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
-}
-
-/** Constant-time comparison of two hashes of the same form. */
-export function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  return left.length === right.length && timingSafeEqual(left, right);
 }

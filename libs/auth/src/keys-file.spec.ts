@@ -1,4 +1,4 @@
-import { generateApiKey, hashApiKey, sameHash } from './api-key';
+import { generateApiKey, hashApiKey } from './api-key';
 import { parseKeysFile } from './keys-file';
 
 const hash = hashApiKey('sk-gw-example');
@@ -73,11 +73,9 @@ describe('API keys', () => {
     }
   });
 
-  it('hash to a stable sha256 form compared in constant time', () => {
+  it('hash to a stable sha256 form', () => {
     expect(hashApiKey('sk-gw-abc')).toBe(hashApiKey('sk-gw-abc'));
     expect(hashApiKey('sk-gw-abc')).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(sameHash(hashApiKey('a'), hashApiKey('a'))).toBe(true);
-    expect(sameHash(hashApiKey('a'), hashApiKey('b'))).toBe(false);
-    expect(sameHash(hashApiKey('a'), 'short')).toBe(false);
+    expect(hashApiKey('a')).not.toBe(hashApiKey('b'));
   });
 });
