@@ -63,6 +63,8 @@ export function writeGguf(file: GgufFile): Buffer {
     header.string(key);
     writeValue(header, value);
   }
+  // Each tensor's offset within the data section, written into the header and used again to copy it there.
+  const offsets: number[] = [];
   let dataSize = 0;
   for (const tensor of file.tensors) {
     checkTensor(tensor);
@@ -71,19 +73,17 @@ export function writeGguf(file: GgufFile): Buffer {
     tensor.dims.forEach((dim) => header.u64(BigInt(dim)));
     header.u32(GGML_TYPE_F32);
     dataSize = alignUp(dataSize, alignment);
+    offsets.push(dataSize);
     header.u64(BigInt(dataSize));
     dataSize += tensor.data.byteLength;
   }
   const dataStart = alignUp(header.length, alignment);
   const out = Buffer.alloc(dataStart + alignUp(dataSize, alignment));
   header.copyTo(out);
-  let offset = dataStart;
-  for (const tensor of file.tensors) {
-    offset = dataStart + alignUp(offset - dataStart, alignment);
+  file.tensors.forEach((tensor, i) => {
     const bytes = Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
-    bytes.copy(out, offset);
-    offset += bytes.length;
-  }
+    bytes.copy(out, dataStart + offsets[i]);
+  });
   return out;
 }
 
