@@ -7,7 +7,7 @@ import request from 'supertest';
 
 import { KeysFileFixture, newApiKey } from './support/api-keys';
 import { JwksServer, jwks, newSigningKey, signToken, type SigningKey } from './support/jwks-server';
-import { ScriptedProvider } from './support/scripted-provider';
+import { ReplayProvider } from './support/replay-provider';
 import { createTestApp } from './support/test-app';
 
 const ISSUER = 'https://id.example.test/';
@@ -41,7 +41,7 @@ describe('JWT bearer tokens checked against a JWKS served over HTTP', () => {
         JWT_ISSUER: ISSUER,
         JWT_AUDIENCE: AUDIENCE,
       },
-      provider: new ScriptedProvider(),
+      provider: new ReplayProvider(),
     });
   });
 
@@ -110,7 +110,7 @@ describe('JWT with the JWKS from a file', () => {
     writeFileSync(jwksFile, JSON.stringify(jwks(key)));
     const app = await createTestApp({
       env: { AUTH_MODE: 'jwt', JWT_JWKS_FILE: jwksFile, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE },
-      provider: new ScriptedProvider(),
+      provider: new ReplayProvider(),
     });
     try {
       const token = await signToken(key, { ...valid, sub: 'svc' });

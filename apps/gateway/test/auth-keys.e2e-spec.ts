@@ -6,7 +6,7 @@ import request from 'supertest';
 
 import { eventually, KeysFileFixture, newApiKey } from './support/api-keys';
 import { scrape } from './support/metrics';
-import { ScriptedProvider } from './support/scripted-provider';
+import { ReplayProvider } from './support/replay-provider';
 import { createTestApp } from './support/test-app';
 
 const MODEL = 'qwen2.5:0.5b';
@@ -16,7 +16,7 @@ describe('API keys', () => {
   const allModels = newApiKey({ id: 'team-a', name: 'Team A' });
   const otherModelOnly = newApiKey({ id: 'team-b', models: ['llama3.2:1b'] });
   const added = newApiKey({ id: 'team-c' });
-  const backend = new ScriptedProvider();
+  const backend = new ReplayProvider();
   let app: NestExpressApplication;
 
   beforeAll(async () => {
@@ -155,7 +155,7 @@ describe('API keys and a model table with aliases', () => {
     );
     app = await createTestApp({
       env: { AUTH_MODE: 'keys', API_KEYS_FILE: keysFile.path, MODELS_FILE: modelsFile },
-      provider: new ScriptedProvider(),
+      provider: new ReplayProvider(),
     });
   });
 

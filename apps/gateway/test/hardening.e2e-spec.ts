@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 
-import { ScriptedProvider } from './support/scripted-provider';
+import { ReplayProvider } from './support/replay-provider';
 import { createTestApp } from './support/test-app';
 
 const MODEL = 'qwen2.5:0.5b';
@@ -11,7 +11,7 @@ function nested(depth: number): string {
 }
 
 describe('request hardening', () => {
-  const backend = new ScriptedProvider();
+  const backend = new ReplayProvider();
   let app: NestExpressApplication;
 
   beforeAll(async () => {
@@ -120,7 +120,7 @@ describe('CORS with an allow-list', () => {
   beforeAll(async () => {
     app = await createTestApp({
       env: { CORS_ORIGINS: 'https://app.example.test, https://admin.example.test' },
-      provider: new ScriptedProvider(),
+      provider: new ReplayProvider(),
     });
   });
 

@@ -8,7 +8,7 @@ import request from 'supertest';
 
 import { loggerParams } from '../src/http/logging';
 import { eventually, KeysFileFixture, newApiKey } from './support/api-keys';
-import { ScriptedProvider } from './support/scripted-provider';
+import { ReplayProvider } from './support/replay-provider';
 import { createTestApp } from './support/test-app';
 
 /** Everything the gateway logs, as written. */
@@ -39,7 +39,7 @@ describe('key material never reaches logs, metrics or error bodies', () => {
         API_KEYS_RELOAD_INTERVAL_MS: '100',
         LOG_LEVEL: 'trace',
       },
-      provider: new ScriptedProvider(),
+      provider: new ReplayProvider(),
       customise: (builder) =>
         builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useFactory({
           inject: [GatewayConfig],

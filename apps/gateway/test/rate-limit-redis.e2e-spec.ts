@@ -5,7 +5,7 @@ import { freePort } from '../../../test/fixtures/free-port';
 import { KeysFileFixture, newApiKey } from './support/api-keys';
 import { scrape } from './support/metrics';
 import { RedisServer } from './support/redis-server';
-import { ScriptedProvider } from './support/scripted-provider';
+import { ReplayProvider, type Reply } from './support/replay-provider';
 import { createTestApp } from './support/test-app';
 
 describe('per-key limits shared through Redis by two gateway instances', () => {
@@ -20,9 +20,9 @@ describe('per-key limits shared through Redis by two gateway instances', () => {
     await redis.start();
     keysFile.write([shared.entry, tokens.entry]);
     const env = { AUTH_MODE: 'keys', API_KEYS_FILE: keysFile.path, REDIS_URL: redis.url };
-    const answer = { tokens: ['a', 'b', 'c'], promptTokens: 5 };
-    first = await createTestApp({ env, provider: new ScriptedProvider(answer) });
-    second = await createTestApp({ env, provider: new ScriptedProvider(answer) });
+    const answer: Reply = { kind: 'tokens', tokens: ['a', 'b', 'c'], promptTokens: 5 };
+    first = await createTestApp({ env, provider: new ReplayProvider().always(answer) });
+    second = await createTestApp({ env, provider: new ReplayProvider().always(answer) });
   });
 
   afterAll(async () => {
@@ -87,7 +87,7 @@ describe('when Redis is unreachable', () => {
         REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
         RATE_LIMIT_FAIL_MODE: mode,
       },
-      provider: new ScriptedProvider(),
+      provider: new ReplayProvider(),
     });
     try {
       const res = await request(app.getHttpServer())

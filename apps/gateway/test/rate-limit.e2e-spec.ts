@@ -4,7 +4,6 @@ import request from 'supertest';
 import { KeysFileFixture, newApiKey } from './support/api-keys';
 import { scrape } from './support/metrics';
 import { ReplayProvider } from './support/replay-provider';
-import { ScriptedProvider } from './support/scripted-provider';
 import { createTestApp } from './support/test-app';
 
 const MODEL = 'qwen2.5:0.5b';
@@ -16,7 +15,7 @@ describe('per-key limits in memory', () => {
   const refundKey = newApiKey({ id: 'refund', rpm: 0, tpm: 100 });
   const defaultsKey = newApiKey({ id: 'defaults' });
   // 5 prompt tokens + 3 generated = 8 real tokens per call.
-  const backend = new ScriptedProvider({ tokens: ['a', 'b', 'c'], promptTokens: 5 });
+  const backend = new ReplayProvider().always({ kind: 'tokens', tokens: ['a', 'b', 'c'], promptTokens: 5 });
   let app: NestExpressApplication;
 
   beforeAll(async () => {

@@ -19,7 +19,8 @@ export type Reply =
 
 /**
  * An in-process backend for e2e tests that bind it to INFERENCE_PROVIDER: it plays queued replies,
- * records every request it received, and honours its abort signal like a real backend.
+ * records every request it received, and honours its abort signal like a real backend. Its model
+ * defaults to the configured default, so it fits a gateway started with no model settings.
  */
 export class ReplayProvider implements InferenceProvider {
   readonly backendName = 'replay';
@@ -29,7 +30,7 @@ export class ReplayProvider implements InferenceProvider {
   private readonly replies: Reply[] = [];
 
   constructor(
-    readonly model = 'scripted-model',
+    readonly model = 'qwen2.5:0.5b',
     private fallback: Reply = { kind: 'tokens', tokens: ['Hello', ',', ' world'] },
   ) {
     this.status = { reachable: true, present: true, loaded: true, available: [model] };

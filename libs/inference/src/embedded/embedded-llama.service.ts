@@ -48,8 +48,13 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
   private loading?: Promise<LoadedEngine>;
   private loadFailure?: Error;
   private modelFile?: string;
+  /** The public name first, then the aliases that differ from it (tag-normalised). */
+  private readonly names: string[];
 
-  constructor(private readonly options: EmbeddedLlamaOptions) {}
+  constructor(private readonly options: EmbeddedLlamaOptions) {
+    const names = [options.publicName, ...options.aliases];
+    this.names = names.filter((name, index) => names.findIndex((other) => sameModel(other, name)) === index);
+  }
 
   /** Fails start-up when the engine is not installed or MODEL_PATH is unreadable; loads the model in the background. */
   async onModuleInit(): Promise<void> {
@@ -97,11 +102,7 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
   }
 
   listModels(): Promise<ModelInfo[]> {
-    const names = [this.options.publicName, ...this.options.aliases];
-    const unique = names.filter(
-      (name, index) => names.findIndex((other) => sameModel(other, name)) === index,
-    );
-    return Promise.resolve(unique.map((name) => ({ name, family: 'llama' })));
+    return Promise.resolve(this.names.map((name) => ({ name, family: 'llama' })));
   }
 
   /** Ready means loaded: while loading (or after a failed load) this throws with the reason. */
@@ -116,8 +117,12 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
         ),
       );
     }
-    const available = [this.options.publicName, ...this.options.aliases];
-    return Promise.resolve({ reachable: true, present: this.serves(model), loaded: true, available });
+    return Promise.resolve({
+      reachable: true,
+      present: this.serves(model),
+      loaded: true,
+      available: [...this.names],
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -132,7 +137,7 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
   }
 
   private serves(model: string): boolean {
-    return [this.options.publicName, ...this.options.aliases].some((name) => sameModel(name, model));
+    return this.names.some((name) => sameModel(name, model));
   }
 
   private async whenLoaded(signal?: AbortSignal): Promise<LoadedEngine> {
