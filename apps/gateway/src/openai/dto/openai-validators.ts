@@ -40,7 +40,7 @@ export function ValidateByProblem(
   });
 }
 
-/** A string, or a list of minItems..maxItems non-empty strings of at most maxLength characters each. */
+/** A string, or a list of minItems..maxItems strings of at most maxLength characters each (empty ones allowed). */
 export function IsStringOrStringList(maxItems: number, maxLength: number, minItems = 0): PropertyDecorator {
   return ValidateBy({
     name: 'isStringOrStringList',
