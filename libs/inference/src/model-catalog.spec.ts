@@ -56,6 +56,18 @@ describe('ModelCatalog', () => {
     expect(catalog.list().map((entry) => entry.id)).toEqual(['chat', 'coder']);
   });
 
+  it('routes a backend model shared by several entries to the union of their endpoints', () => {
+    const entry = (id: string, endpoints?: string) =>
+      `  - id: ${id}\n    backendModel: qwen2.5:0.5b\n` +
+      (endpoints ? `    endpoints: [${endpoints}]\n` : '');
+    const pinned = catalogFrom('shared.yaml', `models:\n${entry('a', 'ollama-0')}${entry('b', 'ollama-1')}`);
+    expect(pinned.endpointsFor('qwen2.5:0.5b')).toEqual(['http://ollama-0:11434', 'http://ollama-1:11434']);
+    // An entry without endpoints serves the model everywhere, whatever the others say.
+    const open = catalogFrom('shared-open.yaml', `models:\n${entry('a', 'ollama-0')}${entry('b')}`);
+    expect(open.endpointsFor('qwen2.5:0.5b')).toBeUndefined();
+    expect(open.endpointsFor('not-in-the-table')).toBeUndefined();
+  });
+
   it('loads a JSON table', () => {
     const catalog = catalogFrom('models.json', JSON.stringify({ models: [{ id: 'a', backendModel: 'b' }] }));
     expect(catalog.resolve('a').backendModel).toBe('b');

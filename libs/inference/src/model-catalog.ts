@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 
 import { UnknownModelError } from './inference.errors';
-import { sameModel } from './model-names';
+import { normaliseModelName } from './model-names';
 import { loadModelTable, type ModelTableEntry } from './model-table';
 
 /** A model callers may ask for, by its public name, and the backend model that serves it. */
@@ -16,6 +16,10 @@ export type CatalogEntry = ModelTableEntry;
 @Injectable()
 export class ModelCatalog {
   private readonly entries: CatalogEntry[];
+  /** Every id and alias, tag-normalised, to its entry (the table guarantees each names one entry). */
+  private readonly byName = new Map<string, CatalogEntry>();
+  /** Per tag-normalised backend model: the endpoints serving it, undefined when every endpoint does. */
+  private readonly endpointsByModel = new Map<string, string[] | undefined>();
 
   constructor(config: GatewayConfig) {
     const { modelName, backend } = config.inference;
@@ -23,6 +27,21 @@ export class ModelCatalog {
     this.entries = modelsFile
       ? loadModelTable(modelsFile, backend === 'ollama' ? ollamaHosts : undefined)
       : [{ id: modelName, backendModel: modelName, aliases: [] }];
+    // Requests look names up on every call: normalise them once here.
+    for (const entry of this.entries) {
+      for (const name of [entry.id, ...entry.aliases]) {
+        const key = normaliseModelName(name);
+        if (!this.byName.has(key)) {
+          this.byName.set(key, entry);
+        }
+      }
+      const model = normaliseModelName(entry.backendModel);
+      const known = this.endpointsByModel.has(model) ? this.endpointsByModel.get(model) : [];
+      this.endpointsByModel.set(
+        model,
+        known && entry.endpoints ? [...new Set([...known, ...entry.endpoints])] : undefined,
+      );
+    }
   }
 
   list(): CatalogEntry[] {
@@ -38,9 +57,7 @@ export class ModelCatalog {
     if (id === undefined) {
       return this.defaultEntry;
     }
-    const entry = this.entries.find((candidate) =>
-      [candidate.id, ...candidate.aliases].some((name) => sameModel(name, id)),
-    );
+    const entry = this.byName.get(normaliseModelName(id));
     if (!entry) {
       throw new UnknownModelError(id);
     }
@@ -49,10 +66,7 @@ export class ModelCatalog {
 
   /** Endpoints that serve a backend model; undefined when every endpoint does. */
   endpointsFor(backendModel: string): string[] | undefined {
-    const entries = this.entries.filter((entry) => sameModel(entry.backendModel, backendModel));
-    if (entries.length === 0 || entries.some((entry) => entry.endpoints === undefined)) {
-      return undefined;
-    }
-    return [...new Set(entries.flatMap((entry) => entry.endpoints ?? []))];
+    const endpoints = this.endpointsByModel.get(normaliseModelName(backendModel));
+    return endpoints && [...endpoints];
   }
 }
