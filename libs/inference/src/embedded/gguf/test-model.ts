@@ -2,7 +2,7 @@ import { TEST_MODEL_NAME } from '@gateway/config';
 
 import { writeGguf, type GgufTensor, type GgufValue } from './gguf-writer';
 import { SeededRandom } from './seeded-random';
-import { BOS_ID, buildTestVocabulary, EOS_ID, UNK_ID } from './test-vocabulary';
+import { BOS_ID, buildTestVocabulary, EOS_ID, UNK_ID, type Vocabulary } from './test-vocabulary';
 
 export interface TestModelProfile {
   dim: number;
@@ -28,7 +28,10 @@ export function buildTestModel(profileName: TestModelProfileName = 'tiny'): Buff
   const profile = TEST_MODEL_PROFILES[profileName];
   const vocabulary = buildTestVocabulary();
   return writeGguf({
-    metadata: [...modelMetadata(profile, vocabulary.tokens.length, profileName), ...tokenizerMetadata()],
+    metadata: [
+      ...modelMetadata(profile, vocabulary.tokens.length, profileName),
+      ...tokenizerMetadata(vocabulary),
+    ],
     tensors: modelTensors(profile, vocabulary.tokens.length),
   });
 }
@@ -65,8 +68,7 @@ function modelMetadata(
  * No tokenizer.chat_template: node-llama-cpp then resolves a built-in wrapper in ~1 ms, where testing a
  * Jinja template costs over a second of blocked event loop.
  */
-function tokenizerMetadata(): Array<[string, GgufValue]> {
-  const { tokens, scores, types } = buildTestVocabulary();
+function tokenizerMetadata({ tokens, scores, types }: Vocabulary): Array<[string, GgufValue]> {
   return [
     ['tokenizer.ggml.model', { type: 'string', value: 'llama' }],
     ['tokenizer.ggml.tokens', { type: 'array', of: 'string', values: tokens }],
