@@ -116,7 +116,12 @@ async function benchProfile(profile: TestModelProfileName): Promise<void> {
   const dir = resolve('.models');
   mkdirSync(dir, { recursive: true });
   const modelPath = join(dir, testModelFileName(profile));
-  writeFileSync(modelPath, buildTestModel(profile));
+  const file = buildTestModel(profile);
+  writeFileSync(modelPath, file);
+  // Every weight of the test models is F32, so the file size (minus a small header) is 4 bytes a parameter.
+  process.stdout.write(
+    `${profile} model: ${(file.length / 1e6).toFixed(1)} MB, ~${(file.length / 4 / 1e6).toFixed(1)}M F32 parameters\n`,
+  );
   const direct = await directRunner(modelPath);
   const gateway = await gatewayRunner(modelPath);
   try {
