@@ -6,7 +6,7 @@
 #      policy checks, ConfigMap vs the config library, skaffold, dashboard/alerts vs live /metrics
 #   4. tsc, eslint and prettier on deploy/
 #   5. the image: podman build from the Dockerfile and run checks (deploy/scripts/image-test.sh)
-# Installs what it needs from apt when missing; fails loudly when something cannot run.
+# Installs what it needs (tools/system-packages.txt) when missing; fails loudly when something cannot run.
 # SKIP_IMAGE=1 leaves out step 5 (for a quick local loop only; CI never sets it).
 set -euo pipefail
 
@@ -25,17 +25,9 @@ step() {
 }
 
 ensure_tools() {
-  if ! command -v promtool >/dev/null; then
-    [[ $(id -u) -eq 0 ]] || { echo "promtool missing: apt-get install prometheus" >&2; return 1; }
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-  fi
-  # Components and `patches:` need kustomize >= 3.7 (kubectl >= 1.21); Debian's own
-  # kubernetes-client (1.20) is too old, so a current kubectl must already be installed.
-  command -v kubectl >/dev/null || { echo "kubectl (>= 1.27, with kustomize) is required" >&2; return 1; }
-  local minor
-  minor="$(kubectl version --client -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(Number(JSON.parse(s).clientVersion.minor.replace(/\D/g,""))))')"
-  ((minor >= 27)) || { echo "kubectl 1.$minor is too old (need >= 1.27)" >&2; return 1; }
+  # The one list of system programs (tools/system-packages.txt): installs what is missing when
+  # it can (root on Debian/Ubuntu), or stops with the commands to run.
+  bash tools/test-prerequisites.sh validate
   kubectl version --client | head -2
   promtool --version 2>&1 | head -1
 }
