@@ -62,7 +62,9 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
       const untried = candidates.filter(
         (endpoint) => !tried.has(endpoint) && endpoint.breaker.state !== 'open',
       );
+      const waitStarted = performance.now();
       const lease = await this.admission.acquire(untried.length > 0 ? untried : candidates, options.signal);
+      options.onAdmitted?.(performance.now() - waitStarted);
       tried.add(lease.endpoint);
       const failure = yield* this.attempt(lease, request, options);
       if (!failure) {
