@@ -2,9 +2,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 export const METRIC_PREFIX = 'llm_gateway_';
 
-/** Outcome label of a finished request; bounded by construction. */
-export type RequestOutcome =
-  'success' | 'client_error' | 'upstream_error' | 'timeout' | 'cancelled' | 'rejected' | 'internal_error';
+/** Outcome label of a finished request; bounded by construction (see the error catalogue). */
+export type { RequestOutcome } from '@gateway/errors';
 
 export type CancellationReason = 'client_disconnect' | 'timeout' | 'shutdown';
 

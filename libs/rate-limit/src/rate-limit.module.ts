@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 
+import { CallerLimits } from './caller-limits.service';
 import { MemoryRateLimiter } from './memory-rate-limiter';
-import { RateLimitGuard } from './rate-limit.guard';
 import { RATE_LIMITER, type RateLimiter } from './rate-limiter';
 import { RedisRateLimiter } from './redis-rate-limiter';
 
@@ -17,8 +17,8 @@ import { RedisRateLimiter } from './redis-rate-limiter';
           ? new MemoryRateLimiter()
           : new RedisRateLimiter(rateLimit.redisUrl, rateLimit.redisTimeoutMs),
     },
-    RateLimitGuard,
+    CallerLimits,
   ],
-  exports: [RateLimitGuard, RATE_LIMITER],
+  exports: [CallerLimits, RATE_LIMITER],
 })
 export class RateLimitModule {}

@@ -1,6 +1,6 @@
 import type { RoutingConfig } from '@gateway/config';
-import type { InferenceProvider } from '@gateway/inference/inference.provider';
-import { currentObservation, GatewayMetrics } from '@gateway/metrics';
+import type { InferenceProvider } from '@gateway/inference';
+import { GatewayMetrics } from '@gateway/metrics';
 
 import { AdmissionController, SHED_REASONS, type AdmissionObserver } from './admission-controller';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker';
@@ -63,13 +63,7 @@ function metricsObserver(metrics: GatewayMetrics): AdmissionObserver {
   return {
     queueDepth: (depth) => metrics.queueDepth.set(depth),
     waited: (seconds) => metrics.queueWait.observe(seconds),
-    shed: (reason) => {
-      metrics.loadShed.inc({ reason });
-      const observation = currentObservation();
-      if (observation) {
-        observation.outcome = 'rejected';
-      }
-    },
+    shed: (reason) => metrics.loadShed.inc({ reason }),
     inflight: (endpoint) => metrics.upstreamInflight.set({ endpoint: endpoint.name }, endpoint.inflight),
   };
 }
