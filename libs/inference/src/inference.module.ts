@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 
+import { LEASE_SEMAPHORE, LeasesModule, type LeaseSemaphore } from '@gateway/leases';
 import { GatewayMetrics } from '@gateway/metrics';
-import { createRoutedProvider } from '@gateway/routing';
+import { createRoutedProvider, endpointSlotsAcrossReplicas } from '@gateway/routing';
 
 import { backendsFor } from './inference-backends';
 import { INFERENCE_PROVIDER } from './inference.constants';
@@ -14,20 +15,23 @@ import type { InferenceProvider } from './inference.provider';
  * (in-flight limits, wait queue, balancing, breakers, failover: see @gateway/routing).
  */
 @Module({
+  imports: [LeasesModule],
   providers: [
     {
       provide: INFERENCE_PROVIDER,
-      inject: [GatewayConfig, ModelCatalog, GatewayMetrics],
+      inject: [GatewayConfig, ModelCatalog, GatewayMetrics, LEASE_SEMAPHORE],
       useFactory: (
         config: GatewayConfig,
         catalog: ModelCatalog,
         metrics: GatewayMetrics,
+        semaphore: LeaseSemaphore,
       ): InferenceProvider =>
         createRoutedProvider(backendsFor(config), {
           routing: config.routing,
           metrics,
           servingEndpoints: (backendModel) => catalog.endpointsFor(backendModel),
           failover: config.inference.backend === 'ollama',
+          sharedSlots: endpointSlotsAcrossReplicas(config, semaphore, () => metrics.slotStoreErrors.inc()),
         }),
     },
     ModelCatalog,

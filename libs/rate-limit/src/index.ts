@@ -1,3 +1,4 @@
+export * from './key-concurrency';
 export * from './memory-rate-limiter';
 export * from './rate-limit-headers';
 export * from './rate-limit.errors';

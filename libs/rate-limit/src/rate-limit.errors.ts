@@ -43,3 +43,20 @@ export class RateLimitUnavailableError extends HttpException {
     );
   }
 }
+
+/** 429: the caller already runs as many generations as its key allows; one has to end first. */
+export class ConcurrencyLimitError extends HttpException {
+  constructor(limit: number) {
+    super(
+      {
+        code: 'concurrency_limit_exceeded',
+        message: `concurrency limit reached: this key may run ${limit} generation(s) at once; retry when one has finished`,
+        retryAfterSeconds: CONCURRENCY_RETRY_AFTER_SECONDS,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
+
+/** Generations end at any moment; a short retry finds the freed slot without hammering. */
+const CONCURRENCY_RETRY_AFTER_SECONDS = 1;

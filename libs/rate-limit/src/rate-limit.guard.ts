@@ -2,10 +2,17 @@ import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } f
 import { principalOf, type Principal } from '@gateway/auth';
 import { GatewayConfig } from '@gateway/config';
 import { currentObservation, GatewayMetrics, type RequestObservation } from '@gateway/metrics';
+import type { HeldLease } from '@gateway/leases';
 import type { Request, Response } from 'express';
 
+import { KeyConcurrency, releaseWhenDone } from './key-concurrency';
 import { setRateLimitHeaders } from './rate-limit-headers';
-import { RateLimitExceededError, RateLimitUnavailableError, RequestTooLargeError } from './rate-limit.errors';
+import {
+  ConcurrencyLimitError,
+  RateLimitExceededError,
+  RateLimitUnavailableError,
+  RequestTooLargeError,
+} from './rate-limit.errors';
 import { RATE_LIMITER, type Limits, type RateLimitDecision, type RateLimiter } from './rate-limiter';
 import { waitMs } from './sliding-window';
 import { estimateTokens } from './token-estimate';
@@ -13,8 +20,9 @@ import { estimateTokens } from './token-estimate';
 const STORE_ERROR_LOG_INTERVAL_MS = 10_000;
 
 /**
- * Applies the authenticated caller's requests- and tokens-per-minute limits. Tokens are reserved from
- * an estimate before the call and corrected with the backend's real count when the response ends.
+ * Applies the authenticated caller's limits: generations at once (a slot held until the response
+ * ends), then requests and tokens per minute. Tokens are reserved from an estimate before the call
+ * and corrected with the backend's real count when the response ends.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -25,13 +33,32 @@ export class RateLimitGuard implements CanActivate {
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     private readonly config: GatewayConfig,
     private readonly metrics: GatewayMetrics,
+    private readonly concurrency: KeyConcurrency,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
+    const res = context.switchToHttp().getResponse<Response>();
     const principal = principalOf(req);
-    if (!principal || (principal.requestsPerMinute === 0 && principal.tokensPerMinute === 0)) {
+    if (!principal) {
       return true;
+    }
+    const slot = this.concurrency.applies(principal, req) ? await this.takeSlot(principal) : undefined;
+    try {
+      await this.applyRateLimits(principal, req, res);
+    } catch (error) {
+      slot?.release();
+      throw error;
+    }
+    if (slot) {
+      releaseWhenDone(res, slot);
+    }
+    return true;
+  }
+
+  private async applyRateLimits(principal: Principal, req: Request, res: Response): Promise<void> {
+    if (principal.requestsPerMinute === 0 && principal.tokensPerMinute === 0) {
+      return;
     }
     const limits: Limits = principal;
     const estimate = estimateTokens(req.body);
@@ -41,18 +68,34 @@ export class RateLimitGuard implements CanActivate {
     }
     const decision = await this.acquire(principal, estimate);
     if (decision === undefined) {
-      return true;
+      return;
     }
-    const res = context.switchToHttp().getResponse<Response>();
     setRateLimitHeaders(res, limits, decision.state);
     if (!decision.allowed) {
-      return this.refuse(principal, decision, estimate);
+      this.refuse(principal, decision, estimate);
     }
     const observation = currentObservation();
     if (estimate > 0 && observation) {
       res.once('close', () => this.reconcile(principal.id, decision.window, estimate, observation, res));
     }
-    return true;
+  }
+
+  /** The caller's concurrency slot, or undefined when the store is down and the fail mode lets it pass. */
+  private async takeSlot(principal: Principal): Promise<HeldLease | undefined> {
+    try {
+      return await this.concurrency.take(principal);
+    } catch (error) {
+      if (error instanceof ConcurrencyLimitError) {
+        this.metrics.rateLimited.inc({ reason: 'concurrency' });
+        this.logger.log(`key ${principal.id} reached its concurrency limit`);
+        throw error;
+      }
+      this.storeFailed(error);
+      if (this.config.rateLimit.failMode === 'closed') {
+        throw new RateLimitUnavailableError();
+      }
+      return undefined;
+    }
   }
 
   /** The decision, or undefined when the store is down and the fail mode lets the call through. */
