@@ -66,7 +66,9 @@ export class RedisLeaseSemaphore implements LeaseSemaphore, OnModuleInit, OnAppl
       setTimeout(() => resolve(false), CONNECT_WAIT_MS).unref(),
     );
     if (!(await Promise.race([connected, timedOut]))) {
-      this.logger.error('Redis for shared slots is unreachable at start-up; the fail modes apply until it is');
+      this.logger.error(
+        'Redis for shared slots is unreachable at start-up; the fail modes apply until it is',
+      );
     }
   }
 

@@ -38,6 +38,8 @@ interface Waiter {
   fail(error: unknown): void;
   /** A shared-slot claim for it is under way. */
   claiming?: boolean;
+  /** Arrived with a local slot free and not refused a shared one yet: not counted against MAX_QUEUE. */
+  arriving?: boolean;
 }
 
 /**
@@ -71,7 +73,8 @@ export class AdmissionController {
     // is free now is one no waiter can use (another model's endpoint).
     const free = this.pickFree(candidates);
     if (free && this.claims) {
-      return this.claimOrWait(candidates, signal);
+      // Queued at once, so that it keeps its place behind earlier waiters while its claim is answered.
+      return this.wait(candidates, signal, true);
     }
     if (free) {
       this.observer.waited(0);
@@ -92,22 +95,6 @@ export class AdmissionController {
     return this.wait(candidates, signal);
   }
 
-  /** Shared slots: tries each endpoint free here until one is also free across replicas, else waits. */
-  private async claimOrWait(candidates: readonly UpstreamEndpoint[], signal?: AbortSignal): Promise<Lease> {
-    const claims = this.claims as SharedSlotClaims;
-    for (let free = this.pickFree(candidates); free; free = this.pickFree(candidates)) {
-      const lease = await claims.confirm(this.lease(free));
-      if (lease) {
-        this.observer.waited(0);
-        return lease;
-      }
-    }
-    if (signal?.aborted) {
-      throw new GenerationCancelledError('the request was cancelled');
-    }
-    return this.enqueue(candidates, signal);
-  }
-
   /** The least loaded endpoint with a free slot here (and, with shared slots, not known full elsewhere). */
   private pickFree(candidates: readonly UpstreamEndpoint[]): UpstreamEndpoint | undefined {
     return this.selector.pick(
@@ -115,7 +102,11 @@ export class AdmissionController {
     );
   }
 
-  private wait(candidates: readonly UpstreamEndpoint[], signal?: AbortSignal): Promise<Lease> {
+  private wait(
+    candidates: readonly UpstreamEndpoint[],
+    signal?: AbortSignal,
+    arriving = false,
+  ): Promise<Lease> {
     const enqueuedAt = performance.now();
     return new Promise<Lease>((resolve, reject) => {
       let left = false;
@@ -150,15 +141,30 @@ export class AdmissionController {
         fail: (error) => {
           if (!left) {
             leave();
-            this.observer.waited((performance.now() - enqueuedAt) / 1000);
             reject(error);
           }
         },
+        arriving,
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(waiter);
       this.observer.queueDepth(this.queue.length);
+      if (arriving) {
+        this.dispatch();
+        if (!waiter.claiming) {
+          this.settleArrival(waiter);
+        }
+      }
     });
+  }
+
+  /** An arrival that found no slot after all now waits like any other, if the queue has room. */
+  private settleArrival(waiter: Waiter): void {
+    waiter.arriving = false;
+    const waiting = this.queue.filter((queued) => !queued.arriving).length;
+    if (waiting > this.settings.maxQueue) {
+      waiter.fail(this.shed('queue_full', 0));
+    }
   }
 
   private lease(endpoint: UpstreamEndpoint): Lease {
@@ -228,10 +234,13 @@ export class AdmissionController {
         waiter.claiming = false;
         if (lease) {
           waiter.grant(lease);
-        } else {
-          // Another endpoint it can use may be free elsewhere still.
-          this.dispatch();
+          return;
         }
+        if (waiter.arriving) {
+          this.settleArrival(waiter);
+        }
+        // Another endpoint it can use may be free elsewhere still.
+        this.dispatch();
       },
       (error: unknown) => waiter.fail(error),
     );
