@@ -35,7 +35,7 @@ export interface Lease {
 interface Waiter {
   candidates: readonly UpstreamEndpoint[];
   grant(lease: Lease): void;
-  fail(error: unknown): void;
+  fail(error: Error): void;
   /** A shared-slot claim for it is under way. */
   claiming?: boolean;
   /** Arrived with a local slot free and not refused a shared one yet: not counted against MAX_QUEUE. */
@@ -242,7 +242,7 @@ export class AdmissionController {
         // Another endpoint it can use may be free elsewhere still.
         this.dispatch();
       },
-      (error: unknown) => waiter.fail(error),
+      (error: Error) => waiter.fail(error),
     );
   }
 
