@@ -31,6 +31,6 @@ describe('key:create', () => {
   it('refuses a missing id or a bad limit', () => {
     expect(() => createKeyEntry([])).toThrow(/--id is required/);
     expect(() => createKeyEntry(['--id', 'x', '--tpm', 'lots'])).toThrow(/"tpm" must be/);
-    expect(() => createKeyEntry(['--id', 'x', '--concurrency', '-1'])).toThrow(/"concurrency" must be/);
+    expect(() => createKeyEntry(['--id', 'x', '--concurrency', '1.5'])).toThrow(/"concurrency" must be/);
   });
 });
