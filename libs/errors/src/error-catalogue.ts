@@ -61,6 +61,11 @@ const SPECS = {
   invalid_api_key: caller(401, 'the API key or token is not valid', 'authentication_error'),
   model_not_allowed: caller(403, 'this key may not use the model', 'permission_error'),
   rate_limit_exceeded: caller(429, 'rate limit reached for this key', 'rate_limit_error'),
+  // Generations end at any moment: a short Retry-After finds the freed slot without hammering.
+  concurrency_limit_exceeded: {
+    ...caller(429, 'this key runs as many generations at once as it may', 'rate_limit_error'),
+    retryAfterSeconds: 1,
+  },
   request_too_large: caller(429, "the request needs more tokens than this key's limit", 'rate_limit_error'),
   rate_limit_unavailable: {
     status: 503,

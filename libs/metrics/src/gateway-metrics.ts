@@ -112,7 +112,7 @@ export class GatewayMetrics {
 
   readonly rateLimited = new Counter({
     name: `${METRIC_PREFIX}rate_limited_total`,
-    help: 'API calls refused with 429 because a per-key limit was reached, by the limit (requests or tokens).',
+    help: 'API calls refused with 429 because a per-key limit was reached, by the limit (requests, tokens or concurrency).',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
@@ -162,6 +162,12 @@ export class GatewayMetrics {
     name: `${METRIC_PREFIX}upstream_retries_total`,
     help: 'Generations retried because an endpoint failed before the first token, by failed endpoint.',
     labelNames: ['endpoint'] as const,
+    registers: [this.registry],
+  });
+
+  readonly slotStoreErrors = new Counter({
+    name: `${METRIC_PREFIX}slot_store_errors_total`,
+    help: 'Endpoint-slot claims that could not reach the shared store (Redis); SLOT_FAIL_MODE decided them.',
     registers: [this.registry],
   });
 

@@ -1,11 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 import { GatewayMetrics } from '@gateway/metrics';
+import type { HeldLease } from '@gateway/leases';
 import type { Caller, RequestContext } from '@gateway/request-context';
 import type { Response } from 'express';
 
+import { KeyConcurrency } from './key-concurrency';
 import { setRateLimitHeaders } from './rate-limit-headers';
-import { RateLimitExceededError, RateLimitUnavailableError, RequestTooLargeError } from './rate-limit.errors';
+import {
+  ConcurrencyLimitError,
+  RateLimitExceededError,
+  RateLimitUnavailableError,
+  RequestTooLargeError,
+} from './rate-limit.errors';
 import { RATE_LIMITER, type RateLimitDecision, type RateLimiter } from './rate-limiter';
 import { waitMs } from './sliding-window';
 
@@ -18,9 +25,9 @@ export interface TokenCeiling {
 }
 
 /**
- * A caller's requests- and tokens-per-minute limits, as one reserve/settle pair: `reserve` runs at
- * admission with the typed request's ceiling, `settle` once at the end of the request with what was
- * actually consumed.
+ * A caller's limits, as one reserve/settle pair: `reserve` runs at admission with the typed request's
+ * ceiling (a concurrency slot, then requests and tokens per minute), `settle` once at the end of the
+ * request with what was actually consumed; the slot goes back through the context's releases.
  */
 @Injectable()
 export class CallerLimits {
@@ -31,11 +38,28 @@ export class CallerLimits {
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     private readonly config: GatewayConfig,
     private readonly metrics: GatewayMetrics,
+    private readonly concurrency: KeyConcurrency,
   ) {}
 
   async reserve(ctx: RequestContext, ceiling: TokenCeiling, res: Response): Promise<void> {
     const caller = ctx.caller;
-    if (!caller || (caller.requestsPerMinute === 0 && caller.tokensPerMinute === 0)) {
+    if (!caller) {
+      return;
+    }
+    const slot = caller.concurrency > 0 ? await this.takeSlot(caller) : undefined;
+    if (slot) {
+      ctx.releases.push(() => slot.release());
+    }
+    await this.reservePerMinute(ctx, caller, ceiling, res);
+  }
+
+  private async reservePerMinute(
+    ctx: RequestContext,
+    caller: Caller,
+    ceiling: TokenCeiling,
+    res: Response,
+  ): Promise<void> {
+    if (caller.requestsPerMinute === 0 && caller.tokensPerMinute === 0) {
       return;
     }
     const tokens = caller.tokensPerMinute > 0 ? ceiling.inputTokens + ceiling.maxOutputTokens : 0;
@@ -82,6 +106,24 @@ export class CallerLimits {
     this.limiter
       .adjustTokens(reservation.callerId, reservation.window, consumed - reservation.tokens)
       .catch((error: unknown) => this.storeFailed(error));
+  }
+
+  /** A concurrency slot, or undefined when the store is down and the fail mode lets the call through. */
+  private async takeSlot(caller: Caller): Promise<HeldLease | undefined> {
+    try {
+      return await this.concurrency.take(caller);
+    } catch (error) {
+      if (error instanceof ConcurrencyLimitError) {
+        this.metrics.rateLimited.inc({ reason: 'concurrency' });
+        this.logger.log(`key ${caller.id} reached its concurrency limit`);
+        throw error;
+      }
+      this.storeFailed(error);
+      if (this.config.rateLimit.failMode === 'closed') {
+        throw new RateLimitUnavailableError();
+      }
+      return undefined;
+    }
   }
 
   /** The decision, or undefined when the store is down and the fail mode lets the call through. */

@@ -1,4 +1,5 @@
 export * from './caller-limits.service';
+export * from './key-concurrency';
 export * from './memory-rate-limiter';
 export * from './rate-limit-headers';
 export * from './rate-limit.errors';

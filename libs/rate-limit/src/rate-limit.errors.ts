@@ -30,3 +30,13 @@ export class RateLimitUnavailableError extends GatewayError {
     super('rate_limit_unavailable');
   }
 }
+
+/** 429: the caller already runs as many generations as its key allows; one has to end first. */
+export class ConcurrencyLimitError extends GatewayError {
+  constructor(limit: number) {
+    super(
+      'concurrency_limit_exceeded',
+      `concurrency limit reached: this key may run ${limit} generation(s) at once; retry when one has finished`,
+    );
+  }
+}

@@ -9,6 +9,8 @@ export interface Caller {
   /** Requests and tokens per minute; 0 means unlimited. */
   requestsPerMinute: number;
   tokensPerMinute: number;
+  /** Generations this caller may run at once; 0 means unlimited. */
+  concurrency: number;
   /** Public model ids this caller may use; undefined means every model. */
   models?: string[];
 }

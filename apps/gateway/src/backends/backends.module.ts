@@ -1,8 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 import { INFERENCE_PROVIDER, ModelCatalog, type InferenceProvider } from '@gateway/inference';
+import { LEASE_SEMAPHORE, LeasesModule, type LeaseSemaphore } from '@gateway/leases';
 import { GatewayMetrics } from '@gateway/metrics';
-import { createRoutedProvider } from '@gateway/routing';
+import { createRoutedProvider, endpointSlotsAcrossReplicas } from '@gateway/routing';
 
 import { backendsFor } from './backends';
 
@@ -12,20 +13,23 @@ import { backendsFor } from './backends';
  */
 @Global()
 @Module({
+  imports: [LeasesModule],
   providers: [
     {
       provide: INFERENCE_PROVIDER,
-      inject: [GatewayConfig, ModelCatalog, GatewayMetrics],
+      inject: [GatewayConfig, ModelCatalog, GatewayMetrics, LEASE_SEMAPHORE],
       useFactory: (
         config: GatewayConfig,
         catalog: ModelCatalog,
         metrics: GatewayMetrics,
+        semaphore: LeaseSemaphore,
       ): InferenceProvider =>
         createRoutedProvider(backendsFor(config), {
           routing: config.routing,
           metrics,
           servingEndpoints: (backendModel) => catalog.endpointsFor(backendModel),
           failover: config.inference.backend === 'ollama',
+          sharedSlots: endpointSlotsAcrossReplicas(config, semaphore, () => metrics.slotStoreErrors.inc()),
         }),
     },
     ModelCatalog,
