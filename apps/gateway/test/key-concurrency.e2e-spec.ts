@@ -67,7 +67,7 @@ describe('per-key concurrency, one gateway', () => {
   });
 
   it('one key cannot take every slot: beyond its concurrency it gets 429 while another key is served', async () => {
-    ollama.always(slowStream(8, 100));
+    ollama.always(slowStream(20, 150));
     const floodOutcomes = Promise.all(Array.from({ length: 18 }, () => chatStream(url, flood.key)));
     await until(() => ollama.activeGenerations === 2);
     const otherOutcome = await chatStream(url, other.key);
