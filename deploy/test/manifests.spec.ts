@@ -76,7 +76,7 @@ describe.each([
   ['deploy/overlays/prod', ['ollama-autoscaling']],
   ['deploy/overlays/prod-gpu', ['ollama-autoscaling']],
 ])('%s with components %j', (base, components) => {
-  const objects = components.length === 0 ? render(base) : renderWithComponents(base, components as string[]);
+  const objects = components.length === 0 ? render(base) : renderWithComponents(base, components);
 
   it('validates every object against its schema, unknown fields rejected', async () => {
     expect(objects.length).toBeGreaterThan(0);

@@ -38,7 +38,7 @@ function ollamaContainer(objects: K8sObject[]): OllamaContainer {
   if (!found) {
     throw new Error('ollama container missing');
   }
-  return found as OllamaContainer;
+  return found;
 }
 
 function env(container: OllamaContainer, name: string): EnvVar | undefined {

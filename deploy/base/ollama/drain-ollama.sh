@@ -25,11 +25,18 @@ open_connections() {
   echo "$count"
 }
 
+# Milliseconds since the epoch (bash 5's EPOCHREALTIME; $SECONDS would round the deadline).
+now_ms() {
+  local now="${EPOCHREALTIME:-}"
+  now="${now/[.,]/}"
+  [[ "$now" =~ ^[0-9]+$ ]] && echo $((now / 1000)) || echo $((SECONDS * 1000))
+}
+
 sleep "$DISCOVERY_WAIT_S"
-deadline=$((SECONDS + DRAIN_MAX_S))
+deadline=$(($(now_ms) + DRAIN_MAX_S * 1000))
 idle_polls=0
 # Two idle polls in a row: a kubelet probe's connection is short-lived, a stream is not.
-while ((SECONDS < deadline)); do
+while (($(now_ms) < deadline)); do
   if (($(open_connections) == 0)); then
     idle_polls=$((idle_polls + 1))
     ((idle_polls >= 2)) && exit 0
