@@ -145,9 +145,8 @@ describe.each(['deploy/overlays/prod', 'deploy/overlays/prod-gpu'])('production 
 });
 
 describe('alternative edge: the ingress-nginx component', () => {
-  const objects = renderWithComponents('deploy/overlays/prod', ['ingress-nginx']);
-
   it('serves /v1 over TLS without buffering streams or cutting long ones', () => {
+    const objects = renderWithComponents('deploy/overlays/prod', ['ingress-nginx']);
     const ingress = find(objects, 'Ingress', 'llm-api');
     const annotations = ingress.metadata.annotations ?? {};
     expect(annotations['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');

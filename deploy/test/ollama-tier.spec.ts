@@ -19,7 +19,7 @@ interface EnvVar {
   };
 }
 
-type OllamaContainer = Container & {
+type OllamaContainer = Omit<Container, 'env'> & {
   env?: EnvVar[];
   lifecycle?: { postStart?: { exec?: { command: string[] } }; preStop?: { exec?: { command: string[] } } };
 };
@@ -38,7 +38,7 @@ function ollamaContainer(objects: K8sObject[]): OllamaContainer {
   if (!found) {
     throw new Error('ollama container missing');
   }
-  return found;
+  return found as OllamaContainer;
 }
 
 function env(container: OllamaContainer, name: string): EnvVar | undefined {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -98,6 +98,10 @@ describe('the rate limiter against the Redis component, across a Redis restart',
   });
 
   it('limits with the password-protected Redis, fails open while it is gone, and limits again once it is back', async () => {
+    // 0. The component's arguments make Redis refuse clients without the password.
+    const anonymous = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
+    expect(anonymous.stdout).toContain('NOAUTH');
+
     // 1. Redis up: RPM calls pass, the next is refused.
     const first: number[] = [];
     for (let i = 0; i <= RPM; i += 1) {
