@@ -1,14 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-
 import { CrdSchemas } from './support/crd-schema';
 import {
-  DEPLOY_DIR,
   DEPLOYABLE_PATHS,
   find,
-  parseYamlDocuments,
   render,
+  renderKustomization,
   renderWithComponents,
   type K8sObject,
 } from './support/render';
@@ -29,19 +24,9 @@ async function schemaErrors(object: K8sObject): Promise<string[]> {
   return check.known ? check.errors : [`no schema known for ${object.apiVersion} ${object.kind}`];
 }
 
-/** Renders a throw-away kustomization inside deploy/ (kustomize refuses absolute bases). */
+/** A variant of `base` with extra JSON patches (the `patches:` list of a kustomization). */
 function renderVariant(base: string, patch: string): K8sObject[] {
-  const scratch = join(DEPLOY_DIR, '.tmp');
-  mkdirSync(scratch, { recursive: true });
-  const dir = mkdtempSync(join(scratch, 'variant-'));
-  try {
-    const kustomization = `resources:\n  - ${relative(dir, join(DEPLOY_DIR, '..', base))}\npatches:\n${patch}`;
-    writeFileSync(join(dir, 'kustomization.yaml'), kustomization);
-    const text = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-    return parseYamlDocuments(text) as K8sObject[];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return renderKustomization(base, () => `patches:\n${patch}`);
 }
 
 describe.each(RENDERED_PATHS)('%s', (path) => {
