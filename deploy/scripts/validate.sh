@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `make validate`: everything CI checks about the deployment artifacts, offline, no cluster.
-#   1. kustomize renders every overlay (and every skaffold profile's path)
+#   1. kustomize renders every overlay and deploy/namespace (the jest step renders the optional
+#      components ingress-nginx and ollama-autoscaling on top of prod and prod-gpu)
 #   2. promtool: rules, rule unit tests, the plain Prometheus config
-#   3. jest project `deploy`: strict schema validation (unknown fields rejected), CRD schemas,
-#      policy checks, ConfigMap vs the config library, skaffold, dashboard/alerts vs live /metrics
+#   3. jest project `deploy`: strict schema validation (unknown fields rejected), CRD schemas
+#      (prometheus-operator, Gateway API, KEDA), policy checks, ConfigMap vs the config library,
+#      skaffold and what its teardown deletes, Ollama hooks, Redis restart, dashboard/alerts vs live /metrics
 #   4. tsc, eslint and prettier on deploy/
 #   5. the image: podman build from the Dockerfile and run checks (deploy/scripts/image-test.sh)
 # Installs what it needs (tools/system-packages.txt) when missing; fails loudly when something cannot run.
@@ -35,7 +37,7 @@ ensure_tools() {
 render_all() {
   local out="$ROOT/deploy/.tmp/rendered"
   mkdir -p "$out"
-  for dir in deploy/base deploy/overlays/dev deploy/overlays/prod deploy/overlays/prod-gpu; do
+  for dir in deploy/namespace deploy/base deploy/overlays/dev deploy/overlays/prod deploy/overlays/prod-gpu; do
     kubectl kustomize "$dir" >"$out/$(basename "$dir").yaml"
     printf '  %-28s %3s objects\n' "$dir" "$(grep -c '^kind:' "$out/$(basename "$dir").yaml")"
   done
