@@ -10,6 +10,7 @@ export interface BenchGateway {
   url: string;
   /** SIGTERM; resolves once the process has exited. */
   stop: () => Promise<void>;
+  pid?: number;
 }
 
 /**
@@ -21,7 +22,11 @@ export async function startBuiltGateway(
   readyTimeoutMs = 10_000,
 ): Promise<BenchGateway> {
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve(__dirname, '../dist/apps/gateway/src/main.js')], {
+  // e.g. GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load.
+  const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // GATEWAY_DIST: another build to compare against (e.g. a copy of dist/ from before a change).
+  const main = resolve(process.env.GATEWAY_DIST ?? resolve(__dirname, '../dist'), 'apps/gateway/src/main.js');
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -41,7 +46,7 @@ export async function startBuiltGateway(
         child.kill('SIGTERM');
         await exited;
       };
-      return { url, stop };
+      return { url, stop, pid: child.pid };
     }
     await new Promise((r) => setTimeout(r, 100));
   }
