@@ -5,6 +5,7 @@ export type InferenceErrorCode =
   | 'upstream_rejected'
   | 'upstream_timeout'
   | 'upstream_protocol_error'
+  | 'upstream_redirect'
   | 'upstream_error'
   | 'unknown_model'
   | 'overloaded'
@@ -64,6 +65,14 @@ export class UpstreamTimeoutError extends InferenceError {
 /** The backend answered something that breaks its protocol: an error line mid-stream, a truncated stream. */
 export class UpstreamProtocolError extends InferenceError {
   readonly code = 'upstream_protocol_error';
+}
+
+/**
+ * The backend answered with a redirect. Never followed (it would re-send the prompt to whatever host it
+ * names) and never retried: a redirecting endpoint is misconfigured, not briefly failing.
+ */
+export class UpstreamRedirectError extends InferenceError {
+  readonly code = 'upstream_redirect';
 }
 
 /** The caller went away; the generation was stopped on purpose. */

@@ -6,10 +6,20 @@ const ENDPOINT_FAILURES = new Set<InferenceErrorCode>([
   'upstream_unavailable',
   'upstream_error',
   'upstream_protocol_error',
+  'upstream_redirect',
 ]);
 
-/** Another endpoint may well succeed: it is up, has room, or has the model. */
-const RETRYABLE = new Set<InferenceErrorCode>([...ENDPOINT_FAILURES, 'upstream_busy', 'model_not_found']);
+/**
+ * Another endpoint may well succeed: it is up, has room, or has the model. A redirect is not retried:
+ * the endpoint is misconfigured, and each attempt would send the whole prompt again.
+ */
+const RETRYABLE = new Set<InferenceErrorCode>([
+  'upstream_unavailable',
+  'upstream_error',
+  'upstream_protocol_error',
+  'upstream_busy',
+  'model_not_found',
+]);
 
 /**
  * What a failed attempt says about its endpoint. Only the endpoint's own failures (unreachable, its 5xx,

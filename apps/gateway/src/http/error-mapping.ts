@@ -11,6 +11,7 @@ const INFERENCE_STATUS: Record<InferenceErrorCode, number> = {
   upstream_rejected: HttpStatus.BAD_REQUEST,
   upstream_timeout: HttpStatus.GATEWAY_TIMEOUT,
   upstream_protocol_error: HttpStatus.BAD_GATEWAY,
+  upstream_redirect: HttpStatus.BAD_GATEWAY,
   upstream_error: HttpStatus.BAD_GATEWAY,
   cancelled: 499,
   unknown_model: HttpStatus.NOT_FOUND,

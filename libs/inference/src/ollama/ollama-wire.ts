@@ -1,8 +1,24 @@
-import type { ChatResponse, GenerateResponse, Options } from 'ollama';
+import type { Options } from 'ollama';
 
-import type { FinishReason, GenerationResult, SamplingParams } from '../inference.types';
+import type { FinishReason, GenerationRequest, GenerationResult, SamplingParams } from '../inference.types';
+import type { OllamaChunk } from './ollama-chunk';
 
 const NS_PER_MS = 1_000_000;
+
+export interface OllamaRequest {
+  path: '/api/generate' | '/api/chat';
+  body: Record<string, unknown>;
+}
+
+/** The native call for a generation: always streamed, so that every call can be aborted. */
+export function toOllamaRequest(request: GenerationRequest): OllamaRequest {
+  const { model, input, params } = request;
+  const common = { model, options: toOllamaOptions(params), format: params.format, stream: true };
+  if (input.kind === 'chat') {
+    return { path: '/api/chat', body: { ...common, messages: input.messages } };
+  }
+  return { path: '/api/generate', body: { ...common, prompt: input.prompt } };
+}
 
 /** Maps our sampling parameters onto Ollama's `options` (its names, its units). */
 export function toOllamaOptions(params: SamplingParams): Partial<Options> {
@@ -36,7 +52,7 @@ export function toFinishReason(doneReason: string | undefined): FinishReason {
 }
 
 /** The final chunk's counters and durations; Ollama omits the fields that are zero. */
-export function toFinalResult(model: string, chunk: GenerateResponse | ChatResponse): GenerationResult {
+export function toFinalResult(model: string, chunk: OllamaChunk): GenerationResult {
   return {
     model: chunk.model || model,
     text: '',
