@@ -33,11 +33,14 @@ async function main(): Promise<void> {
   const ollama = await startChildServer('fake-ollama-server.ts');
   const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV);
   let requests = 0;
+  const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 3000));
   try {
+    await pause(); // idle gaps around the load let the summary cut start-up and the snapshot off
     const body = { prompt: 'Explain Kubernetes in simple terms:', max_tokens: 64 };
     const result = await postLoad(`${gateway.url}/v1/generate`, body, CONNECTIONS, DURATION_S);
     requests = result.requests.total;
     console.log(`${requests} requests in ${DURATION_S} s (${result.requests.average.toFixed(0)} req/s)`);
+    await pause();
     process.kill(gateway.pid!, 'SIGUSR2');
     await new Promise((resolve) => setTimeout(resolve, 8000)); // the snapshot blocks the process a while
   } finally {
@@ -46,9 +49,10 @@ async function main(): Promise<void> {
   }
   const cpu = newest('.cpuprofile');
   if (cpu) {
-    const { busyMs, rows } = summariseCpuProfile(cpu);
+    const { busyMs, windowMs, rows } = summariseCpuProfile(cpu);
     console.log(
-      `\nCPU (${cpu}): ${busyMs.toFixed(0)} ms busy, ${((busyMs / requests) * 1000).toFixed(0)} µs per request`,
+      `\nCPU during the load (${cpu}): ${busyMs.toFixed(0)} ms busy in ${windowMs.toFixed(0)} ms, ` +
+        `${((busyMs / requests) * 1000).toFixed(0)} µs per request`,
     );
     for (const [name, ms] of rows.slice(0, 25)) {
       console.log(

@@ -26,6 +26,12 @@ export function componentOf({ functionName, url }: ProfileNode['callFrame']): st
   if (own) {
     return `gateway ${own[1]}`;
   }
+  if (functionName === 'writeHeapSnapshot') {
+    return '(heap snapshot)';
+  }
+  if (url.startsWith('node:internal/modules')) {
+    return 'node module loading';
+  }
   if (url.startsWith('node:')) {
     if (/_http_|internal\/http|node:http/.test(url)) {
       return 'node http';
@@ -44,19 +50,51 @@ export function componentOf({ functionName, url }: ProfileNode['callFrame']): st
   return url;
 }
 
-/** Self time per component, most expensive first, in ms and as a share of the busy (non-idle) time. */
-export function summariseCpuProfile(path: string): { busyMs: number; rows: Array<[string, number]> } {
+/**
+ * Self time per component, most expensive first, in ms and as a share of the busy (non-idle) time.
+ * Only the busiest stretch of the profile between two idle gaps of `gapMs` counts: the load, without
+ * start-up (module loading, compilation) or a heap snapshot taken after it.
+ */
+export function summariseCpuProfile(
+  path: string,
+  gapMs = 1500,
+): { busyMs: number; windowMs: number; rows: Array<[string, number]> } {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const selfUs = new Map<string, number>();
-  profile.samples.forEach((id, i) => {
-    const component = componentOf(byId.get(id)!.callFrame);
-    selfUs.set(component, (selfUs.get(component) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const components = profile.samples.map((id) => componentOf(byId.get(id)!.callFrame));
+  const segments: Array<{ from: number; to: number; busyUs: number }> = [];
+  let current = { from: 0, to: 0, busyUs: 0 };
+  let idleUs = 0;
+  components.forEach((component, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    if (component === '(idle)') {
+      idleUs += us;
+      if (idleUs >= gapMs * 1000 && current.busyUs > 0) {
+        segments.push(current);
+        current = { from: i + 1, to: i + 1, busyUs: 0 };
+      }
+      return;
+    }
+    if (idleUs >= gapMs * 1000) {
+      current = { from: i, to: i, busyUs: 0 };
+    }
+    idleUs = 0;
+    current.busyUs += us;
+    current.to = i + 1;
   });
+  segments.push(current);
+  const load = segments.reduce((best, segment) => (segment.busyUs > best.busyUs ? segment : best));
+  const selfUs = new Map<string, number>();
+  let windowUs = 0;
+  for (let i = load.from; i < load.to; i += 1) {
+    const us = profile.timeDeltas[i] ?? 0;
+    windowUs += us;
+    selfUs.set(components[i], (selfUs.get(components[i]) ?? 0) + us);
+  }
   selfUs.delete('(idle)');
   const busyUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const rows = [...selfUs.entries()]
     .sort((a, b) => b[1] - a[1])
     .map(([name, us]): [string, number] => [name, us / 1000]);
-  return { busyMs: busyUs / 1000, rows };
+  return { busyMs: busyUs / 1000, windowMs: windowUs / 1000, rows };
 }
