@@ -125,11 +125,12 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
         available,
       };
     } catch (error) {
-      const domainError = this.reported(toInferenceError(error, model, options.signal));
+      const domainError = toInferenceError(error, model, options.signal);
+      // Unreachable is the answer itself (readiness reports it), not worth a log line per probe.
       if (domainError.code === 'upstream_unavailable') {
         return { reachable: false, present: false, loaded: false, available: [] };
       }
-      throw domainError;
+      throw this.reported(domainError);
     }
   }
 
