@@ -20,12 +20,13 @@ export interface BenchGateway {
 export async function startBuiltGateway(
   env: Record<string, string>,
   readyTimeoutMs = 10_000,
+  dist = process.env.GATEWAY_DIST ?? resolve(__dirname, '../dist'),
 ): Promise<BenchGateway> {
   const port = await freePort();
   // e.g. GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load.
   const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  // GATEWAY_DIST: another build to compare against (e.g. a copy of dist/ from before a change).
-  const main = resolve(process.env.GATEWAY_DIST ?? resolve(__dirname, '../dist'), 'apps/gateway/src/main.js');
+  // `dist`: this build, or another to compare against (e.g. a copy of dist/ from before a change).
+  const main = resolve(dist, 'apps/gateway/src/main.js');
   const child = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -59,13 +60,13 @@ export function startBuiltOllamaGateway(
   ollamaUrl: string,
   model: string,
   env: Record<string, string> = {},
+  dist?: string,
 ): Promise<BenchGateway> {
-  return startBuiltGateway({
-    INFERENCE_BACKEND: 'ollama',
-    OLLAMA_HOST: ollamaUrl,
-    MODEL_NAME: model,
-    ...env,
-  });
+  return startBuiltGateway(
+    { INFERENCE_BACKEND: 'ollama', OLLAMA_HOST: ollamaUrl, MODEL_NAME: model, ...env },
+    10_000,
+    dist,
+  );
 }
 
 /** `connections` clients POSTing `body` as JSON to `url` for `durationS` seconds. */

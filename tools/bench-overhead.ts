@@ -10,11 +10,13 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type autocannon from 'autocannon';
+
 import { postLoad, startBuiltOllamaGateway } from './bench-gateway';
 import { GATEWAY_BENCH_ENV } from './bench-overhead-env';
 import { startChildServer } from './bench/child-server';
 import { BENCH_MODEL, FIRST_TOKEN } from './bench/fake-ollama-server';
-import { percentile, sequential } from './bench/http-timing';
+import { percentile, timedPost } from './bench/http-timing';
 import { barChartSvg } from './bench/svg-chart';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
@@ -23,6 +25,7 @@ const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1000);
 const STREAMED = Number(process.env.BENCH_STREAMED ?? 300);
 const CHART = process.env.BENCH_CHART ?? join(tmpdir(), 'bench-overhead.svg');
 const ONLY = process.env.BENCH_TARGETS?.split(',');
+const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
 const PROMPT = 'Explain Kubernetes in simple terms:';
 
 interface Target {
@@ -42,21 +45,39 @@ interface Measured {
   ttft99: number;
 }
 
-async function measure(target: Target): Promise<Measured> {
-  await postLoad(target.url, target.body, CONNECTIONS, 2); // warm-up: JIT, connection pools
-  const load = await postLoad(target.url, target.body, CONNECTIONS, DURATION_S);
-  const latencies = (await sequential(target.url, target.body, SEQUENTIAL)).map((t) => t.totalMs);
-  const firsts = target.streamBody
-    ? (await sequential(target.url, target.streamBody, STREAMED, FIRST_TOKEN)).map((t) => t.markerMs ?? NaN)
-    : [];
-  return {
-    rps: load.requests.average,
-    errors: load.errors + load.non2xx,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    ttft50: percentile(firsts, 50),
-    ttft99: percentile(firsts, 99),
-  };
+/** Saturation one target after the other; latency and first token one request per target in turn. */
+async function measureAll(targets: Target[]): Promise<Measured[]> {
+  for (const target of targets) {
+    await postLoad(target.url, target.body, CONNECTIONS, 2); // warm-up: JIT, connection pools
+  }
+  const loads: autocannon.Result[] = [];
+  for (const target of targets) {
+    loads.push(await postLoad(target.url, target.body, CONNECTIONS, DURATION_S));
+  }
+  // Interleaved, so that every target sees the same moments of a noisy machine.
+  const latencies = targets.map((): number[] => []);
+  const firsts = targets.map((): number[] => []);
+  const payloads = targets.map((t) => JSON.stringify(t.body));
+  const streamPayloads = targets.map((t) => (t.streamBody ? JSON.stringify(t.streamBody) : undefined));
+  for (let i = 0; i < Math.max(SEQUENTIAL, STREAMED); i += 1) {
+    for (const [index, target] of targets.entries()) {
+      if (i < SEQUENTIAL) {
+        latencies[index].push((await timedPost(target.url, payloads[index])).totalMs);
+      }
+      const streamed = streamPayloads[index];
+      if (i < STREAMED && streamed !== undefined) {
+        firsts[index].push((await timedPost(target.url, streamed, FIRST_TOKEN)).markerMs ?? NaN);
+      }
+    }
+  }
+  return targets.map((_, index) => ({
+    rps: loads[index].requests.average,
+    errors: loads[index].errors + loads[index].non2xx,
+    p50: percentile(latencies[index], 50),
+    p99: percentile(latencies[index], 99),
+    ttft50: percentile(firsts[index], 50),
+    ttft99: percentile(firsts[index], 99),
+  }));
 }
 
 async function main(): Promise<void> {
@@ -64,26 +85,28 @@ async function main(): Promise<void> {
   const proxy = await startChildServer('bare-proxy.ts', { UPSTREAM_URL: ollama.url });
   const hello = await startChildServer('nest-hello.ts');
   const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV);
+  // BENCH_BASELINE_DIST: another build of the gateway (e.g. from before a change), measured alongside.
+  const baseline = BASELINE_DIST
+    ? await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV, BASELINE_DIST)
+    : undefined;
   const native = { model: BENCH_MODEL, prompt: PROMPT };
+  const gatewayTarget = (name: string, url: string): Target => ({
+    name,
+    url: `${url}/v1/generate`,
+    body: { prompt: PROMPT, max_tokens: 64 },
+    streamBody: { prompt: PROMPT, max_tokens: 64, stream: true },
+  });
   const targets: Target[] = [
     { name: 'fake Ollama, direct', url: `${ollama.url}/api/generate`, body: native, streamBody: native },
     { name: 'bare Node proxy', url: `${proxy.url}/api/generate`, body: native, streamBody: native },
     { name: 'Nest + Express hello', url: `${hello.url}/v1/generate`, body: { prompt: PROMPT } },
-    {
-      name: 'gateway',
-      url: `${gateway.url}/v1/generate`,
-      body: { prompt: PROMPT, max_tokens: 64 },
-      streamBody: { prompt: PROMPT, max_tokens: 64, stream: true },
-    },
+    ...(baseline ? [gatewayTarget('gateway, baseline build', baseline.url)] : []),
+    gatewayTarget('gateway', gateway.url),
   ].filter((target) => !ONLY || ONLY.some((name) => target.name.includes(name)));
   try {
-    const results: Measured[] = [];
-    for (const target of targets) {
-      results.push(await measure(target));
-    }
-    report(targets, results);
+    report(targets, await measureAll(targets));
   } finally {
-    await Promise.all([gateway.stop(), hello.stop(), proxy.stop()]);
+    await Promise.all([gateway.stop(), baseline?.stop(), hello.stop(), proxy.stop()]);
     await ollama.stop();
   }
 }
@@ -97,13 +120,13 @@ function report(targets: Target[], results: Measured[]): void {
       `for latency; ${STREAMED} streamed requests for time to first token (ms)`,
   );
   console.log(
-    'target                   req/s  x proxy  errors   p50    p99  +p50   +p99   ttft50 ttft99 +ttft50',
+    'target                     req/s  x proxy  errors   p50    p99  +p50   +p99   ttft50 ttft99 +ttft50',
   );
   targets.forEach((target, i) => {
     const r = results[i];
     console.log(
       [
-        target.name.padEnd(22),
+        target.name.padEnd(24),
         r.rps.toFixed(0).padStart(7),
         cell(proxy ? r.rps / proxy.rps : NaN).padStart(8),
         String(r.errors).padStart(7),

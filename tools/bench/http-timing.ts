@@ -49,21 +49,6 @@ export function timedPost(url: string, body: string, marker?: string): Promise<T
   });
 }
 
-/** `count` requests one after the other; returns each one's timing. */
-export async function sequential(
-  url: string,
-  body: object,
-  count: number,
-  marker?: string,
-): Promise<Timing[]> {
-  const payload = JSON.stringify(body);
-  const timings: Timing[] = [];
-  for (let i = 0; i < count; i += 1) {
-    timings.push(await timedPost(url, payload, marker));
-  }
-  return timings;
-}
-
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) {
     return NaN;
