@@ -15,6 +15,7 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
 const SOAK_S = Number(process.env.BENCH_SOAK_S ?? 30);
 const SAMPLES = Number(process.env.BENCH_SOAK_SAMPLES ?? 6);
 const CONNECTIONS = 50;
+const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
 const BODY = JSON.stringify({ prompt: 'Explain Kubernetes in simple terms:', max_tokens: 64 });
 
 async function memory(url: string): Promise<{ rss: number; heap: number }> {
@@ -41,41 +42,57 @@ function load(url: string, options: Partial<autocannon.Options>): Promise<autoca
   });
 }
 
+/** Idle, after REQUESTS at saturation, and over the soak, for the gateway at `url`. */
+async function measure(url: string): Promise<void> {
+  await sleep(1000);
+  const idle = await memory(url);
+  line('idle', idle);
+  const saturated = await load(url, { amount: REQUESTS });
+  const rate = saturated.requests.total / (saturated.duration || 1);
+  const errors = saturated.errors + saturated.non2xx;
+  await sleep(2000);
+  const after = await memory(url);
+  line(`after ${saturated.requests.total} requests`, after, `(${rate.toFixed(0)} req/s, ${errors} errors)`);
+  console.log(`rss above idle: ${(after.rss - idle.rss).toFixed(1)} MB (target: rss <= 150 MB)`);
+  if (SOAK_S <= 0) {
+    return;
+  }
+  const soakRate = Math.max(1, Math.floor(rate * 0.8));
+  console.log(`soak: ${SOAK_S} s at ${soakRate} req/s (80% of saturation)`);
+  const samples: Array<{ rss: number; heap: number }> = [];
+  const soak = load(url, { duration: SOAK_S, overallRate: soakRate });
+  for (let i = 1; i <= SAMPLES; i += 1) {
+    await sleep((SOAK_S * 1000) / SAMPLES - 50);
+    const sample = await memory(url);
+    samples.push(sample);
+    line(`  soak ${((i * SOAK_S) / SAMPLES).toFixed(0)} s`, sample);
+  }
+  const soaked = await soak;
+  const growth = ((samples[samples.length - 1].rss - samples[0].rss) / samples[0].rss) * 100;
+  console.log(
+    `soak: ${soaked.requests.total} requests, ${soaked.errors + soaked.non2xx} errors; rss growth from the ` +
+      `first to the last sample ${growth.toFixed(1)}% (target < 5%)`,
+  );
+}
+
 async function main(): Promise<void> {
   const ollama = await startChildServer('fake-ollama-server.ts');
-  const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV);
   try {
-    await sleep(1000);
-    const idle = await memory(gateway.url);
-    line('idle', idle);
-    const saturated = await load(gateway.url, { amount: REQUESTS });
-    const rate = saturated.requests.total / (saturated.duration || 1);
-    const errors = saturated.errors + saturated.non2xx;
-    await sleep(2000);
-    const after = await memory(gateway.url);
-    line(`after ${saturated.requests.total} requests`, after, `(${rate.toFixed(0)} req/s, ${errors} errors)`);
-    console.log(`rss above idle: ${(after.rss - idle.rss).toFixed(1)} MB (target: rss <= 150 MB)`);
-    if (SOAK_S <= 0) {
-      return;
+    // BENCH_BASELINE_DIST: another build (e.g. from before a change), measured first in the same run.
+    const builds = [
+      ...(BASELINE_DIST ? [{ name: 'baseline build', dist: BASELINE_DIST }] : []),
+      { name: 'gateway', dist: undefined },
+    ];
+    for (const build of builds) {
+      console.log(`\n${build.name}`);
+      const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV, build.dist);
+      try {
+        await measure(gateway.url);
+      } finally {
+        await gateway.stop();
+      }
     }
-    const soakRate = Math.max(1, Math.floor(rate * 0.8));
-    console.log(`soak: ${SOAK_S} s at ${soakRate} req/s (80% of saturation)`);
-    const samples: Array<{ rss: number; heap: number }> = [];
-    const soak = load(gateway.url, { duration: SOAK_S, overallRate: soakRate });
-    for (let i = 1; i <= SAMPLES; i += 1) {
-      await sleep((SOAK_S * 1000) / SAMPLES - 50);
-      const sample = await memory(gateway.url);
-      samples.push(sample);
-      line(`  soak ${((i * SOAK_S) / SAMPLES).toFixed(0)} s`, sample);
-    }
-    const soaked = await soak;
-    const growth = ((samples[samples.length - 1].rss - samples[0].rss) / samples[0].rss) * 100;
-    console.log(
-      `soak: ${soaked.requests.total} requests, ${soaked.errors + soaked.non2xx} errors; rss growth from the ` +
-        `first to the last sample ${growth.toFixed(1)}% (target < 5%)`,
-    );
   } finally {
-    await gateway.stop();
     await ollama.stop();
   }
 }
