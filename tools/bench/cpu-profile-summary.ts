@@ -52,49 +52,64 @@ export function componentOf({ functionName, url }: ProfileNode['callFrame']): st
 
 /**
  * Self time per component, most expensive first, in ms and as a share of the busy (non-idle) time.
- * Only the busiest stretch of the profile between two idle gaps of `gapMs` counts: the load, without
- * start-up (module loading, compilation) or a heap snapshot taken after it.
+ * Only the busiest stretch of the profile between two quiet gaps (at least `gapMs` mostly idle) counts:
+ * the load, without start-up (module loading, compilation) or a heap snapshot taken after it.
  */
 export function summariseCpuProfile(
   path: string,
-  gapMs = 1500,
-): { busyMs: number; windowMs: number; rows: Array<[string, number]> } {
+  gapMs = 1000,
+): { busyMs: number; windowMs: number; fromMs: number; rows: Array<[string, number]> } {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const components = profile.samples.map((id) => componentOf(byId.get(id)!.callFrame));
-  const segments: Array<{ from: number; to: number; busyUs: number }> = [];
-  let current = { from: 0, to: 0, busyUs: 0 };
-  let idleUs = 0;
+  // 250 ms buckets; a bucket under 20% busy is quiet, and enough quiet buckets in a row make a gap.
+  const bucketUs = 250_000;
+  const bucketOf: number[] = [];
+  const busyPerBucket: number[] = [];
+  let clock = 0;
   components.forEach((component, i) => {
-    const us = profile.timeDeltas[i] ?? 0;
-    if (component === '(idle)') {
-      idleUs += us;
-      if (idleUs >= gapMs * 1000 && current.busyUs > 0) {
-        segments.push(current);
-        current = { from: i + 1, to: i + 1, busyUs: 0 };
-      }
-      return;
+    clock += profile.timeDeltas[i] ?? 0;
+    const bucket = Math.floor(clock / bucketUs);
+    bucketOf.push(bucket);
+    if (component !== '(idle)') {
+      busyPerBucket[bucket] = (busyPerBucket[bucket] ?? 0) + (profile.timeDeltas[i] ?? 0);
     }
-    if (idleUs >= gapMs * 1000) {
-      current = { from: i, to: i, busyUs: 0 };
-    }
-    idleUs = 0;
-    current.busyUs += us;
-    current.to = i + 1;
   });
-  segments.push(current);
+  const quiet = (bucket: number): boolean => (busyPerBucket[bucket] ?? 0) < bucketUs * 0.2;
+  const gapBuckets = Math.ceil((gapMs * 1000) / bucketUs);
+  const segments: Array<{ from: number; to: number; busyUs: number }> = [];
+  let start = 0;
+  let quietRun = 0;
+  const buckets = (bucketOf[bucketOf.length - 1] ?? 0) + 1;
+  for (let bucket = 0; bucket <= buckets; bucket += 1) {
+    quietRun = bucket < buckets && quiet(bucket) ? quietRun + 1 : quietRun;
+    if (bucket === buckets || (quietRun >= gapBuckets && !quiet(bucket + 1))) {
+      let busyUs = 0;
+      for (let b = start; b < bucket; b += 1) {
+        busyUs += busyPerBucket[b] ?? 0;
+      }
+      segments.push({ from: start, to: bucket, busyUs });
+      start = bucket + 1;
+    }
+    if (!quiet(bucket)) {
+      quietRun = 0;
+    }
+  }
   const load = segments.reduce((best, segment) => (segment.busyUs > best.busyUs ? segment : best));
   const selfUs = new Map<string, number>();
   let windowUs = 0;
-  for (let i = load.from; i < load.to; i += 1) {
+  components.forEach((component, i) => {
+    if (bucketOf[i] < load.from || bucketOf[i] >= load.to) {
+      return;
+    }
     const us = profile.timeDeltas[i] ?? 0;
     windowUs += us;
-    selfUs.set(components[i], (selfUs.get(components[i]) ?? 0) + us);
-  }
+    selfUs.set(component, (selfUs.get(component) ?? 0) + us);
+  });
   selfUs.delete('(idle)');
   const busyUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const rows = [...selfUs.entries()]
     .sort((a, b) => b[1] - a[1])
     .map(([name, us]): [string, number] => [name, us / 1000]);
-  return { busyMs: busyUs / 1000, windowMs: windowUs / 1000, rows };
+  return { busyMs: busyUs / 1000, windowMs: windowUs / 1000, fromMs: (load.from * bucketUs) / 1000, rows };
 }
