@@ -1,7 +1,13 @@
 import type { Options } from 'ollama';
 
-import type { FinishReason, GenerationRequest, GenerationResult, SamplingParams } from '../inference.types';
-import type { OllamaChunk } from './ollama-chunk';
+import type {
+  FinishReason,
+  GenerationEvent,
+  GenerationRequest,
+  GenerationResult,
+  SamplingParams,
+} from '../inference.types';
+import { chunkText, type OllamaChunk } from './ollama-chunk';
 
 const NS_PER_MS = 1_000_000;
 
@@ -44,6 +50,16 @@ export function toOllamaOptions(params: SamplingParams): Partial<Options> {
     options.frequency_penalty = params.frequencyPenalty;
   }
   return options;
+}
+
+/** What one (validated) chunk stands for: its text as a delta, if any, then `done` on the final chunk. */
+export function toGenerationEvents(model: string, chunk: OllamaChunk): GenerationEvent[] {
+  const text = chunkText(chunk);
+  const events: GenerationEvent[] = text ? [{ type: 'delta', text }] : [];
+  if (chunk.done === true) {
+    events.push({ type: 'done', result: toFinalResult(model, chunk) });
+  }
+  return events;
 }
 
 /** finish_reason comes from done_reason; `length` only when Ollama says the limit was hit. */

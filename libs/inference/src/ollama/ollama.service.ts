@@ -12,11 +12,11 @@ import type {
   ModelStatus,
 } from '../inference.types';
 import { normaliseModelName } from '../model-names';
-import { chunkText, parseChunk } from './ollama-chunk';
+import { parseChunk } from './ollama-chunk';
 import { toInferenceError } from './ollama-errors';
 import { discard, OllamaHttp } from './ollama-http';
 import { toModelInfos, toModelNames } from './ollama-models';
-import { toFinalResult, toOllamaRequest } from './ollama-wire';
+import { toGenerationEvents, toOllamaRequest } from './ollama-wire';
 import { NdjsonSplitter } from './ndjson-splitter';
 import { protocolError } from './upstream-detail';
 
@@ -60,23 +60,18 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
       // Not destroyed on return: after `done`, the rest of the answer is drained so the connection is reused.
       for await (const bytes of response.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
         for (const line of splitter.push(bytes)) {
-          const chunk = parseChunk(line);
-          const text = chunkText(chunk);
-          if (chunk.done === true) {
-            complete = true;
-            if (text) {
-              yield { type: 'delta', text };
+          for (const event of toGenerationEvents(request.model, parseChunk(line))) {
+            if (event.type === 'done') {
+              complete = true;
+              yield event;
+              return;
             }
-            yield { type: 'done', result: toFinalResult(request.model, chunk) };
-            return;
-          }
-          if (text) {
             if (relayed === request.params.maxTokens) {
               yield this.cutRunaway(request);
               return;
             }
             relayed += 1;
-            yield { type: 'delta', text };
+            yield event;
           }
         }
       }
