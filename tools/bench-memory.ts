@@ -53,7 +53,9 @@ async function measure(url: string): Promise<void> {
   await sleep(2000);
   const after = await memory(url);
   line(`after ${saturated.requests.total} requests`, after, `(${rate.toFixed(0)} req/s, ${errors} errors)`);
-  console.log(`rss above idle: ${(after.rss - idle.rss).toFixed(1)} MB (target: rss <= 150 MB)`);
+  console.log(
+    `rss ${after.rss.toFixed(1)} MB (target <= 150 MB), ${(after.rss - idle.rss).toFixed(1)} MB above idle`,
+  );
   if (SOAK_S <= 0) {
     return;
   }
