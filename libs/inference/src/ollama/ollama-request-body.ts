@@ -41,7 +41,7 @@ export function buildOllamaRequest(request: GenerationRequest): OllamaRequest {
   const maxTokens =
     contextLength === undefined
       ? params.maxTokens
-      : fitContext(request, JSON.stringify(offered ?? forced?.definitions ?? ''), contextLength);
+      : fitContext(request, toolsText(offered ?? forced?.definitions), contextLength);
   const format = forced ? forcedToolCallSchema(forced) : params.format;
   const common: CommonBody = {
     model,
@@ -66,6 +66,11 @@ function fitContext(request: GenerationRequest, toolsJson: string, contextLength
     }
     throw error;
   }
+}
+
+/** Tool definitions take room in the prompt too (chat templates render them). */
+function toolsText(tools: object[] | undefined): string {
+  return tools === undefined ? '' : JSON.stringify(tools);
 }
 
 function toOllamaTools(tools: ToolUse): OllamaTool[] {
