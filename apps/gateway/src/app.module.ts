@@ -8,6 +8,7 @@ import { MetricsModule } from '@gateway/metrics';
 import { RateLimitGuard, RateLimitModule } from '@gateway/rate-limit';
 import { LoggerModule } from 'nestjs-pino';
 
+import { EmbeddingsModule } from './embeddings/embeddings.module';
 import { GenerateModule } from './generate/generate.module';
 import { BodyParserMiddleware } from './http/body-parser.middleware';
 import { ErrorFilter } from './http/error.filter';
@@ -27,6 +28,7 @@ import { OpenAiModule } from './openai/openai.module';
     RateLimitModule,
     GenerateModule,
     OpenAiModule,
+    EmbeddingsModule,
   ],
   providers: [
     StartupReportService,
