@@ -182,4 +182,53 @@ describe('OpenAI parity on the embedded backend: structured output, tools, sampl
     expect(error).toMatchObject({ param: 'tool_choice', code: 'unsupported_parameter' });
     expect((error as Error).message).toContain('embedded backend');
   });
+
+  describe('embeddings', () => {
+    it('embeds strings and token arrays with the loaded model, with real token counts', async () => {
+      const texts = await client.embeddings.create({
+        model: MODEL,
+        input: ['hello world', 'another text'],
+        encoding_format: 'float',
+      });
+      expect(texts.data.map((item) => item.embedding.length)).toEqual([64, 64]);
+      expect(texts.data[0].embedding).not.toEqual(texts.data[1].embedding);
+      expect(texts.usage.prompt_tokens).toBeGreaterThan(2);
+      expect(texts.usage.total_tokens).toBe(texts.usage.prompt_tokens);
+      const again = await client.embeddings.create({
+        model: MODEL,
+        input: 'hello world',
+        encoding_format: 'float',
+      });
+      expect(again.data[0].embedding).toEqual(texts.data[0].embedding);
+      const tokens = await client.embeddings.create({
+        model: MODEL,
+        input: [[5, 6, 7]],
+        encoding_format: 'float',
+      });
+      expect(tokens.data[0].embedding).toHaveLength(64);
+      // The three tokens sent plus the BOS token the model prepends.
+      expect(tokens.usage.prompt_tokens).toBe(4);
+    });
+
+    it('decodes as the same vector in base64 (the SDK default)', async () => {
+      const floats = await client.embeddings.create({
+        model: MODEL,
+        input: 'hello',
+        encoding_format: 'float',
+      });
+      const decoded = await client.embeddings.create({ model: MODEL, input: 'hello' });
+      expect(decoded.data[0].embedding).toEqual(floats.data[0].embedding.map((x) => Math.fround(x)));
+    });
+
+    it('rejects dimensions the model cannot produce, and inputs longer than the context', async () => {
+      const dims = await client.embeddings
+        .create({ model: MODEL, input: 'x', dimensions: 32 })
+        .catch((e: unknown) => e);
+      expect(dims).toMatchObject({ status: 400, param: 'dimensions', code: 'unsupported_parameter' });
+      const long = await client.embeddings
+        .create({ model: MODEL, input: ['short', 'hello world '.repeat(3000)] })
+        .catch((e: unknown) => e);
+      expect(long).toMatchObject({ status: 400, param: 'input[1]', code: 'context_length_exceeded' });
+    });
+  });
 });
