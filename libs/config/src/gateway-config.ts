@@ -10,6 +10,8 @@ export interface ServerConfig {
   logLevel: LogLevel;
   bodyLimitBytes: number;
   drainTimeoutMs: number;
+  /** /openapi.json and /docs are served. */
+  openApiEnabled: boolean;
 }
 
 export interface InferenceConfig {
