@@ -8,6 +8,7 @@ import { RateLimitModule } from '@gateway/rate-limit';
 import { LoggerModule } from 'nestjs-pino';
 
 import { BackendsModule } from './backends/backends.module';
+import { EmbeddingsModule } from './embeddings/embeddings.module';
 import { GenerateModule } from './generate/generate.module';
 import { ErrorFilter } from './http/error.filter';
 import { loggerParams } from './http/logging';
@@ -32,6 +33,7 @@ import { RouteContextGuard } from './pipeline/route-context.guard';
     RateLimitModule,
     GenerateModule,
     OpenAiModule,
+    EmbeddingsModule,
   ],
   providers: [
     StartupReportService,

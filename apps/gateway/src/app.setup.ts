@@ -4,6 +4,7 @@ import { GatewayConfig } from '@gateway/config';
 import { Logger } from 'nestjs-pino';
 
 import { applySecurityHeaders } from './http/security-headers';
+import { setupOpenApi } from './openapi/openapi-document';
 
 /** Nest's own body parser is off: ours runs inside the pipeline so its errors get our JSON body. */
 export const GATEWAY_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
@@ -12,7 +13,11 @@ export const GATEWAY_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, 
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  applySecurityHeaders(app, app.get(GatewayConfig).httpHardening);
+  const config = app.get(GatewayConfig);
+  applySecurityHeaders(app, config.httpHardening);
+  if (config.server.openApiEnabled) {
+    setupOpenApi(app);
+  }
   // SIGTERM drains (see DrainService), then exits 0 instead of re-raising the signal.
   app.enableShutdownHooks([], { useProcessExit: true });
   return app;

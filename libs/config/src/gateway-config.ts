@@ -11,6 +11,8 @@ export interface ServerConfig {
   logLevel: LogLevel;
   bodyLimitBytes: number;
   drainTimeoutMs: number;
+  /** /openapi.json and /docs are served. */
+  openApiEnabled: boolean;
 }
 
 export interface InferenceConfig {
@@ -22,6 +24,10 @@ export interface InferenceConfig {
   modelPath?: string;
   /** Sent to Ollama as options.num_thread; undefined lets Ollama choose. */
   ollamaNumThread?: number;
+  /** Context window of the served model(s) on Ollama (`num_ctx`); undefined leaves Ollama's default. */
+  contextLength?: number;
+  /** Most inputs per embeddings request. */
+  embeddingsMaxInputs: number;
   embeddedThreads: number;
   embeddedContextSize: number;
   embeddedParallel: number;

@@ -127,6 +127,13 @@ const SPECS = {
     openAiType: 'api_error',
     retryable: true,
   },
+  // OpenAI's code and wording, so clients recognise a prompt too long for the model's context.
+  context_length_exceeded: caller(
+    400,
+    "the input is longer than the model's context",
+    'invalid_request_error',
+  ),
+  unsupported_parameter: caller(400, 'this backend or model cannot honour a field', 'invalid_request_error'),
   upstream_rejected: caller(400, 'the inference backend rejected the request', 'invalid_request_error'),
   upstream_timeout: {
     status: 504,

@@ -6,6 +6,8 @@ export type InferenceErrorCode = Extract<
   | 'upstream_busy'
   | 'model_not_found'
   | 'upstream_rejected'
+  | 'context_length_exceeded'
+  | 'unsupported_parameter'
   | 'upstream_timeout'
   | 'upstream_protocol_error'
   | 'upstream_redirect'
@@ -55,6 +57,39 @@ export class ModelNotFoundError extends InferenceError {
 export class UpstreamRejectedError extends InferenceError {
   constructor(message?: string, options?: GatewayErrorOptions) {
     super('upstream_rejected', message, options);
+  }
+}
+
+/** The prompt does not fit in the model's context window (OpenAI's code and wording, so clients recognise it). */
+export class ContextLengthExceededError extends InferenceError {
+  declare readonly param: string;
+
+  /** `param`: the request field that is too long (`messages`, `prompt`, `input`). */
+  constructor(message: string, param: string, options?: { cause?: unknown }) {
+    super('context_length_exceeded', message, { ...options, param });
+  }
+
+  /** OpenAI's wording, with the numbers the gateway knows (an estimate when it could not tokenize). */
+  static counted(
+    contextLength: number,
+    promptTokens: number,
+    param: string,
+    estimated = false,
+  ): ContextLengthExceededError {
+    return new ContextLengthExceededError(
+      `This model's maximum context length is ${contextLength} tokens. However, your ${param} resulted in ` +
+        `${estimated ? 'an estimated ' : ''}${promptTokens} tokens. Please reduce the length of the ${param}.`,
+      param,
+    );
+  }
+}
+
+/** The request asks for something this backend or model cannot do; 400 naming the field and the backend. */
+export class UnsupportedParameterError extends InferenceError {
+  declare readonly param: string;
+
+  constructor(param: string, message: string) {
+    super('unsupported_parameter', message, { param });
   }
 }
 

@@ -8,6 +8,8 @@ import { collectStream } from '@gateway/inference';
 import { GenerationCancelledError, InferenceError, UnknownModelError } from '@gateway/inference';
 import type { InferenceProvider } from '@gateway/inference';
 import type {
+  EmbeddingRequest,
+  EmbeddingResult,
   GenerationEvent,
   GenerationOptions,
   GenerationRequest,
@@ -17,6 +19,7 @@ import type {
 } from '@gateway/inference';
 
 import type { AdmissionController, AttemptVerdict, Lease } from './admission-controller';
+import { embedWithFailover } from './embed-with-failover';
 import { backoffMs, isRetryable, verdictOf } from './retry-policy';
 import type { UpstreamEndpoint } from './upstream-endpoint';
 
@@ -76,6 +79,16 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
 
   generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
     return collectStream(this.stream(request, options));
+  }
+
+  embed(request: EmbeddingRequest, options: GenerationOptions = {}): Promise<EmbeddingResult> {
+    return embedWithFailover(
+      this.candidatesFor(request.model),
+      this.admission,
+      this.options,
+      request,
+      options,
+    );
   }
 
   async listModels(options?: GenerationOptions): Promise<ModelInfo[]> {

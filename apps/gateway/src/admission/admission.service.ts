@@ -1,6 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { mayUseModel, ModelNotAllowedError } from '@gateway/auth';
-import { ModelCatalog, type CatalogEntry, type GenerationRequest } from '@gateway/inference';
+import {
+  ModelCatalog,
+  type CatalogEntry,
+  type EmbeddingRequest,
+  type GenerationRequest,
+} from '@gateway/inference';
 import { GatewayMetrics } from '@gateway/metrics';
 import { CallerLimits, estimateInputTokens } from '@gateway/rate-limit';
 import type { RequestContext } from '@gateway/request-context';
@@ -28,12 +33,30 @@ export class AdmissionService {
     build: (entry: CatalogEntry) => GenerationRequest,
   ): Promise<GenerationRequest> {
     const entry = this.resolve(ctx, requestedModel);
-    const request = build(entry);
+    const request: GenerationRequest = { ...build(entry), contextLength: entry.contextLength };
     await this.limits.reserve(
       ctx,
       { inputTokens: estimateInputTokens(request.input), maxOutputTokens: request.params.maxTokens },
       res,
     );
+    return request;
+  }
+
+  /** The same step for an embeddings request: its ceiling is its input (nothing is generated). */
+  async admitEmbedding(
+    ctx: RequestContext,
+    res: Response,
+    requestedModel: string | undefined,
+    build: (entry: CatalogEntry) => EmbeddingRequest,
+  ): Promise<EmbeddingRequest> {
+    const entry = this.resolve(ctx, requestedModel);
+    const request = build(entry);
+    const input = request.input;
+    const inputTokens =
+      input.kind === 'text'
+        ? estimateInputTokens({ kind: 'prompt', prompt: input.texts.join('') })
+        : input.tokens.reduce((sum, tokens) => sum + tokens.length, 0);
+    await this.limits.reserve(ctx, { inputTokens, maxOutputTokens: 0 }, res);
     return request;
   }
 

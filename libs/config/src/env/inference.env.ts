@@ -39,6 +39,24 @@ export class InferenceEnv {
   @Max(256)
   OLLAMA_NUM_THREAD?: number;
 
+  /**
+   * Context window (tokens) of the served model on Ollama, sent as `num_ctx`; unset leaves Ollama's own
+   * default (OLLAMA_CONTEXT_LENGTH). Also the default of model-table rows without `contextLength`.
+   */
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(256)
+  @Max(1_048_576)
+  MODEL_CONTEXT_LENGTH?: number;
+
+  /** Most inputs one `/v1/embeddings` request may carry (400 beyond). */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(2048)
+  EMBEDDINGS_MAX_INPUTS = 128;
+
   @ToInt()
   @IsInt()
   @Min(1)

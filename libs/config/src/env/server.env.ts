@@ -1,6 +1,6 @@
-import { IsIn, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
-import { ToInt } from './env-transforms';
+import { ToBoolean, ToInt } from './env-transforms';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -39,4 +39,10 @@ export class ServerEnv {
   @Min(0)
   @Max(3_600_000)
   DRAIN_TIMEOUT_MS = 25_000;
+
+  /** Serve the OpenAPI document (/openapi.json) and its page (/docs); on by default except in production. */
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
+  OPENAPI_ENABLED?: boolean;
 }

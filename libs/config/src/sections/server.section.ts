@@ -11,5 +11,6 @@ export function buildServerConfig(env: RawEnv, problems: string[]): ServerConfig
     logLevel: server.LOG_LEVEL,
     bodyLimitBytes: server.BODY_LIMIT_BYTES,
     drainTimeoutMs: server.DRAIN_TIMEOUT_MS,
+    openApiEnabled: server.OPENAPI_ENABLED ?? server.NODE_ENV !== 'production',
   };
 }

@@ -5,6 +5,8 @@ import { collectStream } from '../collect-stream';
 import { InferenceError, ModelNotFoundError, UpstreamUnavailableError } from '../inference.errors';
 import type { InferenceProvider } from '../inference.provider';
 import type {
+  EmbeddingRequest,
+  EmbeddingResult,
   GenerationEvent,
   GenerationOptions,
   GenerationRequest,
@@ -13,7 +15,9 @@ import type {
   ModelStatus,
 } from '../inference.types';
 import { sameModel } from '../model-names';
+import { EmbeddedEmbeddings } from './embedded-embeddings';
 import { generateOnSequence, type EngineHandle } from './embedded-generation';
+import { grammarFactory } from './embedded-grammar';
 import { assertReadable, EmbeddedModelFileError, ensureTestModel } from './embedded-model-file';
 import type { EmbeddedLlamaOptions } from './embedded-options';
 import { logEmbeddedStartup } from './embedded-startup-log';
@@ -26,6 +30,7 @@ interface LoadedEngine extends EngineHandle {
   model: LlamaModel;
   context: LlamaContext;
   pool: SequencePool<LlamaContextSequence>;
+  embeddings: EmbeddedEmbeddings;
 }
 
 /** Text deltas waiting for a busy consumer go out as one. */
@@ -101,6 +106,14 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
     return collectStream(this.stream(request, options));
   }
 
+  async embed(request: EmbeddingRequest, options: GenerationOptions = {}): Promise<EmbeddingResult> {
+    if (!this.serves(request.model)) {
+      throw new ModelNotFoundError(request.model);
+    }
+    const engine = await this.whenLoaded(options.signal);
+    return engine.embeddings.embed(request, this.options.publicName, options.signal);
+  }
+
   listModels(): Promise<ModelInfo[]> {
     return Promise.resolve(this.names.map((name) => ({ name, family: 'llama' })));
   }
@@ -131,6 +144,7 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
       return;
     }
     engine.pool.rejectWaiting(new UpstreamUnavailableError('the gateway is shutting down'));
+    await engine.embeddings.dispose();
     await engine.context.dispose();
     await engine.model.dispose();
     await engine.llama.dispose();
@@ -199,7 +213,17 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
     // Resolving a chat template can block for a second: do it once, before the model counts as loaded.
     const chatWrapper = lib.resolveChatWrapper(model);
     const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
-    this.engine = { llama, model, context, chatWrapper, contextSize, pool: new SequencePool(sequences) };
+    const grammarFor = grammarFactory(lib, llama, model);
+    this.engine = {
+      llama,
+      model,
+      context,
+      chatWrapper,
+      contextSize,
+      grammarFor,
+      pool: new SequencePool(sequences),
+      embeddings: new EmbeddedEmbeddings(model, contextSize, options.threads),
+    };
     this.logger.log(
       `embedded model '${options.publicName}' loaded in ${Math.round(performance.now() - started)} ms ` +
         `(context ${contextSize} tokens x ${options.parallel} sequences, ${options.threads} thread(s), chat wrapper ${chatWrapper.wrapperName})`,

@@ -13,8 +13,12 @@ export interface OllamaChunk {
   model?: string;
   /** `/api/generate`'s text. */
   response?: string;
-  /** `/api/chat`'s message. */
-  message?: { role?: string; content?: string };
+  /** `/api/chat`'s message; tool calls arrive whole, arguments as an object. */
+  message?: {
+    role?: string;
+    content?: string;
+    tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: unknown } }>;
+  };
   done?: boolean;
   done_reason?: string;
   prompt_eval_count?: number;
@@ -56,6 +60,10 @@ export function parseChunk(line: string): OllamaChunk {
       throw protocolError(MALFORMED, 'message is not an object');
     }
     expectType(chunk.message as Record<string, unknown>, 'content', 'string');
+    const calls = (chunk.message as Record<string, unknown>).tool_calls;
+    if (calls !== undefined && calls !== null && !Array.isArray(calls)) {
+      throw protocolError(MALFORMED, 'message.tool_calls is not a list');
+    }
   }
   for (const field of COUNT_FIELDS) {
     checkNumber(chunk, field, MAX_REPORTED_TOKENS, true);

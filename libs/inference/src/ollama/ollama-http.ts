@@ -47,28 +47,74 @@ export class OllamaHttp {
     throw await failureOf(response.statusCode, response.headers.location, response.body, model);
   }
 
+  /**
+   * POSTs `body` and reads a JSON answer of at most `maxBytes`. `mapFailure` may turn a non-2xx answer
+   * (status and the error text Ollama sent) into a more precise domain error.
+   */
+  async postJson(
+    path: string,
+    body: unknown,
+    model: string,
+    maxBytes: number,
+    options: { signal?: AbortSignal; mapFailure?: (status: number, message: string) => Error | undefined },
+  ): Promise<unknown> {
+    const response = await this.pool.request({
+      path: this.prefix + path,
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify(body),
+      signal: options.signal,
+    });
+    if (response.statusCode >= 300 || response.statusCode < 200) {
+      if (response.statusCode < 300 || response.statusCode >= 400) {
+        const { text } = await readCapped(response.body, MAX_ERROR_BODY_BYTES).catch(() => ({ text: '' }));
+        const mapped = options.mapFailure?.(response.statusCode, errorText(text));
+        if (mapped) {
+          throw mapped;
+        }
+        throw fromStatus(response.statusCode, model, text);
+      }
+      throw await failureOf(response.statusCode, response.headers.location, response.body, model);
+    }
+    return parseCapped(response.body, path, maxBytes);
+  }
+
   /** GETs a JSON document of at most `maxBytes`. */
   async getJson(path: string, maxBytes: number, signal?: AbortSignal): Promise<unknown> {
     const response = await this.pool.request({ path: this.prefix + path, method: 'GET', signal });
     if (response.statusCode < 200 || response.statusCode >= 300) {
       throw await failureOf(response.statusCode, response.headers.location, response.body, '');
     }
-    const { text, cut } = await readCapped(response.body, maxBytes);
-    if (cut) {
-      throw protocolError(
-        'the inference backend sent a malformed answer',
-        `${path} exceeded ${maxBytes} bytes`,
-      );
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw protocolError('the inference backend sent a malformed answer', `${path} is not JSON`);
-    }
+    return parseCapped(response.body, path, maxBytes);
   }
 
   async close(): Promise<void> {
     await this.pool.close();
+  }
+}
+
+async function parseCapped(body: ResponseBody, path: string, maxBytes: number): Promise<unknown> {
+  const { text, cut } = await readCapped(body, maxBytes);
+  if (cut) {
+    throw protocolError(
+      'the inference backend sent a malformed answer',
+      `${path} exceeded ${maxBytes} bytes`,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw protocolError('the inference backend sent a malformed answer', `${path} is not JSON`);
+  }
+}
+
+/** The `error` text of Ollama's `{"error": "..."}` body, or the body itself. */
+function errorText(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown };
+    return typeof parsed.error === 'string' ? parsed.error : body;
+  } catch {
+    return body;
   }
 }
 

@@ -1,4 +1,14 @@
-import { toFinishReason, toGenerationEvents, toOllamaOptions } from './ollama-wire';
+import type { GenerationRequest } from '../inference.types';
+import { OllamaChunkReader } from './ollama-chunk-reader';
+import { toFinishReason, toOllamaOptions } from './ollama-wire';
+
+const REQUEST: GenerationRequest = {
+  model: 'm',
+  input: { kind: 'prompt', prompt: 'hi' },
+  params: { maxTokens: 5 },
+};
+const toGenerationEvents = (_model: string, chunk: Parameters<OllamaChunkReader['read']>[0]) =>
+  new OllamaChunkReader(REQUEST).read(chunk);
 
 describe('toOllamaOptions', () => {
   it('maps every sampling parameter to Ollama option names', () => {
@@ -23,6 +33,15 @@ describe('toOllamaOptions', () => {
     });
   });
 
+  it('adds the context length and the configured thread count when set', () => {
+    expect(toOllamaOptions({ maxTokens: 5 }, 4096, { numThread: 4 })).toMatchObject({
+      num_ctx: 4096,
+      num_thread: 4,
+    });
+    expect(toOllamaOptions({ maxTokens: 5 })).not.toHaveProperty('num_thread');
+    expect(toOllamaOptions({ maxTokens: 5 })).not.toHaveProperty('num_ctx');
+  });
+
   it('drops empty stop strings and sends no stop list when nothing is left', () => {
     expect(toOllamaOptions({ maxTokens: 5, stop: ['', 'END'] }).stop).toEqual(['END']);
     expect(toOllamaOptions({ maxTokens: 5, stop: [''] })).not.toHaveProperty('stop');
@@ -37,7 +56,7 @@ describe('toFinishReason', () => {
   });
 });
 
-describe('toGenerationEvents', () => {
+describe('OllamaChunkReader', () => {
   it('turns a chunk with text into one delta, from either endpoint, and an empty one into nothing', () => {
     expect(toGenerationEvents('m', { response: 'Hi', done: false })).toEqual([{ type: 'delta', text: 'Hi' }]);
     expect(toGenerationEvents('m', { message: { role: 'assistant', content: 'Yo' }, done: false })).toEqual([

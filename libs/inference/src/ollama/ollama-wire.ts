@@ -1,36 +1,53 @@
-import type { Options } from 'ollama';
-
-import type {
-  FinishReason,
-  GenerationEvent,
-  GenerationRequest,
-  GenerationResult,
-  SamplingParams,
-} from '../inference.types';
-import { chunkText, type OllamaChunk } from './ollama-chunk';
+import { DEFAULT_TEMPERATURE } from '../inference.constants';
+import type { FinishReason, GenerationResult, SamplingParams } from '../inference.types';
 
 const NS_PER_MS = 1_000_000;
 
-export interface OllamaRequest {
-  path: '/api/generate' | '/api/chat';
-  body: Record<string, unknown>;
+/** The `options` the gateway sets on Ollama's native API. */
+export interface OllamaOptions {
+  num_predict: number;
+  num_ctx?: number;
+  temperature?: number;
+  top_p?: number;
+  seed?: number;
+  stop?: string[];
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  num_thread?: number;
 }
 
-/** The native call for a generation: always streamed, so that every call can be aborted. */
-export function toOllamaRequest(request: GenerationRequest): OllamaRequest {
-  const { model, input, params } = request;
-  const common = { model, options: toOllamaOptions(params), format: params.format, stream: true };
-  if (input.kind === 'chat') {
-    return { path: '/api/chat', body: { ...common, messages: input.messages } };
-  }
-  return { path: '/api/generate', body: { ...common, prompt: input.prompt } };
+/** What the gateway's configuration adds to every generation on one Ollama server. */
+export interface OllamaServerOptions {
+  /** CPU threads per generation (OLLAMA_NUM_THREAD); Ollama would count the host's cores. */
+  numThread?: number;
+}
+
+/** The counters and durations of Ollama's final (`done: true`) chunk; Ollama omits those that are zero. */
+export interface OllamaFinalChunk {
+  model?: string;
+  done_reason?: string;
+  prompt_eval_count?: number;
+  eval_count?: number;
+  load_duration?: number;
+  prompt_eval_duration?: number;
+  eval_duration?: number;
 }
 
 /** Maps our sampling parameters onto Ollama's `options` (its names, its units). */
-export function toOllamaOptions(params: SamplingParams): Partial<Options> {
-  const options: Partial<Options> = { num_predict: params.maxTokens };
-  if (params.temperature !== undefined) {
-    options.temperature = params.temperature;
+export function toOllamaOptions(
+  params: SamplingParams,
+  contextLength?: number,
+  server: OllamaServerOptions = {},
+): OllamaOptions {
+  const options: OllamaOptions = {
+    num_predict: params.maxTokens,
+    temperature: params.temperature ?? DEFAULT_TEMPERATURE,
+  };
+  if (contextLength !== undefined) {
+    options.num_ctx = contextLength;
+  }
+  if (server.numThread !== undefined) {
+    options.num_thread = server.numThread;
   }
   if (params.topP !== undefined) {
     options.top_p = params.topP;
@@ -52,23 +69,13 @@ export function toOllamaOptions(params: SamplingParams): Partial<Options> {
   return options;
 }
 
-/** What one (validated) chunk stands for: its text as a delta, if any, then `done` on the final chunk. */
-export function toGenerationEvents(model: string, chunk: OllamaChunk): GenerationEvent[] {
-  const text = chunkText(chunk);
-  const events: GenerationEvent[] = text ? [{ type: 'delta', text }] : [];
-  if (chunk.done === true) {
-    events.push({ type: 'done', result: toFinalResult(model, chunk) });
-  }
-  return events;
-}
-
 /** finish_reason comes from done_reason; `length` only when Ollama says the limit was hit. */
 export function toFinishReason(doneReason: string | undefined): FinishReason {
   return doneReason === 'length' ? 'length' : 'stop';
 }
 
 /** The final chunk's counters and durations; Ollama omits the fields that are zero. */
-export function toFinalResult(model: string, chunk: OllamaChunk): GenerationResult {
+export function toFinalResult(model: string, chunk: OllamaFinalChunk): GenerationResult {
   return {
     model: chunk.model || model,
     text: '',

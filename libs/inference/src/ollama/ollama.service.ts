@@ -4,6 +4,8 @@ import { collectStream } from '../collect-stream';
 import type { InferenceError } from '../inference.errors';
 import type { InferenceProvider } from '../inference.provider';
 import type {
+  EmbeddingRequest,
+  EmbeddingResult,
   GenerationEvent,
   GenerationOptions,
   GenerationRequest,
@@ -15,8 +17,16 @@ import { normaliseModelName } from '../model-names';
 import { parseChunk } from './ollama-chunk';
 import { toInferenceError } from './ollama-errors';
 import { discard, OllamaHttp } from './ollama-http';
+import { OllamaChunkReader } from './ollama-chunk-reader';
+import {
+  buildOllamaEmbedBody,
+  embedContextError,
+  OLLAMA_EMBED_PATH,
+  parseOllamaEmbedResponse,
+} from './ollama-embed';
 import { toModelInfos, toModelNames } from './ollama-models';
-import { toGenerationEvents, toOllamaRequest } from './ollama-wire';
+import { buildOllamaRequest } from './ollama-request-body';
+import type { OllamaServerOptions } from './ollama-wire';
 import { NdjsonSplitter } from './ndjson-splitter';
 import { protocolError } from './upstream-detail';
 
@@ -25,6 +35,8 @@ const CONNECT_TIMEOUT_MS = 10_000;
 export const MAX_LINE_BYTES = 1024 * 1024;
 /** Largest /api/tags or /api/ps answer read (thousands of models). */
 const MAX_LIST_BYTES = 4 * 1024 * 1024;
+/** Largest /api/embed answer read: a batch of large vectors as JSON text. */
+const MAX_EMBED_BYTES = 64 * 1024 * 1024;
 
 /**
  * Talks to one Ollama server over a keep-alive pool (see OllamaHttp). Always streams from the native
@@ -37,7 +49,10 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
   private readonly http: OllamaHttp;
 
   /** `host` is a full base URL with its port (see normaliseOllamaHost). */
-  constructor(private readonly host: string) {
+  constructor(
+    private readonly host: string,
+    private readonly server: OllamaServerOptions = {},
+  ) {
     this.http = new OllamaHttp(host, CONNECT_TIMEOUT_MS);
   }
 
@@ -50,7 +65,8 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
     options: GenerationOptions = {},
   ): AsyncGenerator<GenerationEvent> {
     const { signal } = options;
-    const { path, body } = toOllamaRequest(request);
+    const { path, body } = buildOllamaRequest(request, this.server);
+    const reader = new OllamaChunkReader(request);
     let response: Awaited<ReturnType<OllamaHttp['post']>> | undefined;
     let complete = false;
     try {
@@ -60,17 +76,19 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
       // Not destroyed on return: after `done`, the rest of the answer is drained so the connection is reused.
       for await (const bytes of response.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
         for (const line of splitter.push(bytes)) {
-          for (const event of toGenerationEvents(request.model, parseChunk(line))) {
+          for (const event of reader.read(parseChunk(line))) {
             if (event.type === 'done') {
               complete = true;
               yield event;
               return;
             }
-            if (relayed === request.params.maxTokens) {
-              yield this.cutRunaway(request);
-              return;
+            if (event.type === 'delta') {
+              if (relayed === request.params.maxTokens) {
+                yield this.cutRunaway(request);
+                return;
+              }
+              relayed += 1;
             }
-            relayed += 1;
             yield event;
           }
         }
@@ -95,6 +113,19 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
 
   generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
     return collectStream(this.stream(request, options));
+  }
+
+  async embed(request: EmbeddingRequest, options: GenerationOptions = {}): Promise<EmbeddingResult> {
+    try {
+      const body = buildOllamaEmbedBody(request);
+      const json = await this.http.postJson(OLLAMA_EMBED_PATH, body, request.model, MAX_EMBED_BYTES, {
+        signal: options.signal,
+        mapFailure: embedContextError,
+      });
+      return parseOllamaEmbedResponse(json, request);
+    } catch (error) {
+      throw this.reported(toInferenceError(error, request.model, options.signal));
+    }
   }
 
   async listModels(options: GenerationOptions = {}): Promise<ModelInfo[]> {
