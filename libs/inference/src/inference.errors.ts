@@ -20,9 +20,16 @@ export abstract class InferenceError extends Error {
   }
 }
 
-/** The backend could not be reached (connection refused, DNS, reset). */
+/** The backend could not be reached (connection refused, DNS, reset), or is resting after failures. */
 export class UpstreamUnavailableError extends InferenceError {
   readonly code = 'upstream_unavailable';
+  /** When the gateway will try the backend again, if it knows (a breaker's remaining rest). */
+  readonly retryAfterSeconds?: number;
+
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
 }
 
 /** The backend is up but refuses more work right now. */

@@ -7,6 +7,7 @@ import { createRoutedProvider } from '@gateway/routing';
 import { backendsFor } from './inference-backends';
 import { INFERENCE_PROVIDER } from './inference.constants';
 import { ModelCatalog } from './model-catalog';
+import { OllamaService } from './ollama/ollama.service';
 import type { InferenceProvider } from './inference.provider';
 
 /**
@@ -28,6 +29,9 @@ import type { InferenceProvider } from './inference.provider';
           metrics,
           servingEndpoints: (backendModel) => catalog.endpointsFor(backendModel),
           failover: config.inference.backend === 'ollama',
+          backendName: config.inference.backend,
+          connect: (url) => new OllamaService(url),
+          requiredModels: (source) => catalog.backendModelsServedBy(source),
         }),
     },
     ModelCatalog,

@@ -23,9 +23,10 @@ export class ModelCatalog {
 
   constructor(config: GatewayConfig) {
     const { modelName, backend } = config.inference;
-    const { modelsFile, ollamaHosts } = config.routing;
+    const { modelsFile, ollamaHosts, discovery } = config.routing;
+    const endpointNames = [...ollamaHosts, ...discovery.sources.map((source) => source.name)];
     this.entries = modelsFile
-      ? loadModelTable(modelsFile, backend === 'ollama' ? ollamaHosts : undefined)
+      ? loadModelTable(modelsFile, backend === 'ollama' ? endpointNames : undefined)
       : [{ id: modelName, backendModel: modelName, aliases: [] }];
     // Requests look names up on every call: normalise them once here.
     for (const entry of this.entries) {
@@ -62,6 +63,14 @@ export class ModelCatalog {
       throw new UnknownModelError(id);
     }
     return entry;
+  }
+
+  /** Backend models an endpoint (its URL, or its discovery name) serves: those without a filter too. */
+  backendModelsServedBy(endpointName: string): string[] {
+    const models = this.entries
+      .filter((entry) => !entry.endpoints || entry.endpoints.includes(endpointName))
+      .map((entry) => entry.backendModel);
+    return [...new Set(models)];
   }
 
   /** Endpoints that serve a backend model; undefined when every endpoint does. */

@@ -10,7 +10,7 @@ import { CircuitBreaker } from './circuit-breaker';
 import { UpstreamEndpoint } from './upstream-endpoint';
 
 function endpoint(name: string, maxInflight: number): UpstreamEndpoint {
-  const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 60_000 });
+  const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 60_000, probeIntervalMs: 60_000 });
   return new UpstreamEndpoint(name, {} as InferenceProvider, maxInflight, breaker);
 }
 
@@ -105,7 +105,7 @@ describe('AdmissionController', () => {
       'a',
       {} as InferenceProvider,
       1,
-      new CircuitBreaker({ failureThreshold: 1, cooldownMs: 50 }),
+      new CircuitBreaker({ failureThreshold: 1, cooldownMs: 50, probeIntervalMs: 50 }),
     );
     const busy = endpoint('b', 1);
     const admission = new AdmissionController({ maxQueue: 5, maxQueueWaitMs: 5000 }, observer);

@@ -1,9 +1,12 @@
-import {
-  GenerationCancelledError,
-  OverloadedError,
-  UpstreamUnavailableError,
-} from '@gateway/inference/inference.errors';
+import { GenerationCancelledError, OverloadedError } from '@gateway/inference/inference.errors';
 
+import {
+  candidatesOf,
+  everyResting,
+  restingError,
+  takersAmong,
+  type CandidateSource,
+} from './endpoint-availability';
 import { LeastLoadedSelector } from './endpoint-selection';
 import type { UpstreamEndpoint } from './upstream-endpoint';
 
@@ -32,7 +35,7 @@ export interface Lease {
 }
 
 interface Waiter {
-  candidates: readonly UpstreamEndpoint[];
+  candidates: CandidateSource;
   grant(lease: Lease): void;
 }
 
@@ -53,30 +56,37 @@ export class AdmissionController {
     return this.queue.length;
   }
 
-  /** A slot on one of `candidates`, now or after waiting in the queue. */
-  acquire(candidates: readonly UpstreamEndpoint[], signal?: AbortSignal): Promise<Lease> {
+  /**
+   * A slot on one of `candidates`, now or after waiting in the queue. A function is asked again at each
+   * turn of the queue, so that endpoints found by discovery meanwhile are used and vanished ones not.
+   */
+  acquire(source: CandidateSource, signal?: AbortSignal): Promise<Lease> {
     if (signal?.aborted) {
       return Promise.reject(new GenerationCancelledError('the request was cancelled'));
     }
+    const candidates = candidatesOf(source);
     // Fair without checking the queue: every release hands freed slots to waiters first, so a slot that
     // is free now is one no waiter can use (another model's endpoint).
-    const free = this.selector.pick(candidates.filter((endpoint) => endpoint.hasFreeSlot()));
+    const free = this.selector.pick(takersAmong(candidates));
     if (free) {
       this.observer.waited(0);
       return Promise.resolve(this.lease(free));
     }
-    if (candidates.every((endpoint) => endpoint.breaker.state === 'open')) {
-      return Promise.reject(
-        new UpstreamUnavailableError('every backend endpoint serving this model is failing'),
-      );
+    if (everyResting(candidates)) {
+      return Promise.reject(restingError(candidates));
     }
     if (this.queue.length >= this.settings.maxQueue) {
       return Promise.reject(this.shed('queue_full', 0));
     }
-    return this.wait(candidates, signal);
+    return this.wait(source, signal);
   }
 
-  private wait(candidates: readonly UpstreamEndpoint[], signal?: AbortSignal): Promise<Lease> {
+  /** Endpoints joined (discovery): queued requests may use them at once. */
+  capacityChanged(): void {
+    this.dispatch();
+  }
+
+  private wait(candidates: CandidateSource, signal?: AbortSignal): Promise<Lease> {
     const enqueuedAt = performance.now();
     return new Promise<Lease>((resolve, reject) => {
       const leave = (): void => {
@@ -155,7 +165,7 @@ export class AdmissionController {
   private dispatch(): void {
     for (let i = 0; i < this.queue.length;) {
       const waiter = this.queue[i];
-      const free = this.selector.pick(waiter.candidates.filter((endpoint) => endpoint.hasFreeSlot()));
+      const free = this.selector.pick(takersAmong(candidatesOf(waiter.candidates)));
       if (free) {
         waiter.grant(this.lease(free));
       } else {

@@ -9,7 +9,7 @@ describe('CircuitBreaker', () => {
     now = 1_000;
     changes = [];
     breaker = new CircuitBreaker(
-      { failureThreshold: 3, cooldownMs: 500 },
+      { failureThreshold: 3, cooldownMs: 500, probeIntervalMs: 500 },
       (state) => changes.push(state),
       () => now,
     );

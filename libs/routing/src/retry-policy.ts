@@ -12,12 +12,14 @@ const ENDPOINT_FAILURES = new Set<InferenceErrorCode>([
 const RETRYABLE = new Set<InferenceErrorCode>([...ENDPOINT_FAILURES, 'upstream_busy', 'model_not_found']);
 
 /**
- * What a failed attempt says about its endpoint. Only the endpoint's own failures (unreachable, its 5xx,
- * a broken stream) count against it; the caller's mistakes, cancellations, timeouts (a cold model
- * load is slow, not broken) and "busy" answers (load, not health) do not.
+ * What a failed attempt says about its endpoint. Only the endpoint's own failures before it produced
+ * anything count against it: unreachable, its 5xx, an answer that is not the protocol. The caller's
+ * mistakes (4xx), cancellations, timeouts (a cold model load is slow, not broken), "busy" answers
+ * (load, not health) and any failure after the first token (one prompt's trouble: the next request
+ * finds out soon enough whether the endpoint itself is gone) do not.
  */
-export function verdictOf(error: InferenceError): AttemptVerdict {
-  return ENDPOINT_FAILURES.has(error.code) ? 'failure' : 'neutral';
+export function verdictOf(error: InferenceError, streamStarted: boolean): AttemptVerdict {
+  return !streamStarted && ENDPOINT_FAILURES.has(error.code) ? 'failure' : 'neutral';
 }
 
 /** Worth another attempt elsewhere, as long as nothing was sent to the client yet. */

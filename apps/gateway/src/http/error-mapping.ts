@@ -1,5 +1,10 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { InferenceError, OverloadedError, type InferenceErrorCode } from '@gateway/inference';
+import {
+  InferenceError,
+  OverloadedError,
+  UpstreamUnavailableError,
+  type InferenceErrorCode,
+} from '@gateway/inference';
 
 import type { ApiError } from './api-error';
 
@@ -42,8 +47,7 @@ export function toApiError(error: unknown): ApiError {
       status: INFERENCE_STATUS[error.code],
       code: error.code,
       message: error.message,
-      retryAfterSeconds:
-        error instanceof OverloadedError ? error.retryAfterSeconds : RETRYABLE_AFTER_SECONDS[error.code],
+      retryAfterSeconds: retryAfterOf(error),
     };
   }
   if (error instanceof HttpException) {
@@ -54,6 +58,15 @@ export function toApiError(error: unknown): ApiError {
     code: 'internal_error',
     message: 'internal server error',
   };
+}
+
+/** The error's own estimate when it has one (queue wait, a breaker's remaining rest), else the code's. */
+function retryAfterOf(error: InferenceError): number | undefined {
+  const known =
+    error instanceof OverloadedError || error instanceof UpstreamUnavailableError
+      ? error.retryAfterSeconds
+      : undefined;
+  return known ?? RETRYABLE_AFTER_SECONDS[error.code];
 }
 
 function fromHttpException(error: HttpException): ApiError {
