@@ -190,7 +190,9 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
     const names = this.options.servingEndpoints(model);
     const endpoints = this.pool.current();
     return names
-      ? endpoints.filter((e) => names.includes(e.name) || (e.source !== undefined && names.includes(e.source)))
+      ? endpoints.filter(
+          (e) => names.includes(e.name) || (e.source !== undefined && names.includes(e.source)),
+        )
       : [...endpoints];
   }
 }

@@ -14,7 +14,7 @@ export class DiscoveryEnv {
   /** How often the names are resolved again. */
   @ToInt()
   @IsInt()
-  @Min(200)
+  @Min(100)
   @Max(3_600_000)
   OLLAMA_DISCOVERY_INTERVAL_MS = 5_000;
 

@@ -80,7 +80,9 @@ export class DnsDiscovery {
     } catch (error) {
       observer.failed(source.name);
       if (!this.failing && !this.stopped) {
-        this.logger.warn(`${source.name}: lookup failed, keeping the last good endpoints: ${describe(error)}`);
+        this.logger.warn(
+          `${source.name}: lookup failed, keeping the last good endpoints: ${describe(error)}`,
+        );
       }
       this.failing = true;
       return;
