@@ -8,7 +8,8 @@ export type InferenceErrorCode =
   | 'upstream_error'
   | 'unknown_model'
   | 'overloaded'
-  | 'cancelled';
+  | 'cancelled'
+  | 'shutting_down';
 
 /** Base of every failure a backend reports; mapped to HTTP in exactly one place. */
 export abstract class InferenceError extends Error {
@@ -102,5 +103,16 @@ export class OverloadedError extends InferenceError {
     readonly retryAfterSeconds: number,
   ) {
     super(message);
+  }
+}
+
+/** The gateway's drain deadline passed while the request was still running: another replica takes it. */
+export class ShuttingDownError extends InferenceError {
+  readonly code = 'shutting_down';
+  /** Other replicas are ready at once; a client retrying after a second lands on one of them. */
+  readonly retryAfterSeconds = 1;
+
+  constructor() {
+    super('the gateway is shutting down and could not finish this request in time, retry it');
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HealthModule } from '@gateway/health';
 import { InferenceModule } from '@gateway/inference';
 
 import { SseStreamer } from '../http/sse-streamer';
@@ -6,7 +7,7 @@ import { GenerationResponder } from './generation-responder';
 import { GenerationService } from './generation.service';
 
 @Module({
-  imports: [InferenceModule],
+  imports: [InferenceModule, HealthModule],
   providers: [GenerationService, SseStreamer, GenerationResponder],
   exports: [GenerationService, GenerationResponder, InferenceModule],
 })

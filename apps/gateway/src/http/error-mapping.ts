@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import {
   InferenceError,
   OverloadedError,
+  ShuttingDownError,
   UpstreamUnavailableError,
   type InferenceErrorCode,
 } from '@gateway/inference';
@@ -21,6 +22,7 @@ const INFERENCE_STATUS: Record<InferenceErrorCode, number> = {
   unknown_model: HttpStatus.NOT_FOUND,
   // Capacity, not the caller's quota: 429 stays reserved for per-key rate limits.
   overloaded: HttpStatus.SERVICE_UNAVAILABLE,
+  shutting_down: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 const RETRYABLE_AFTER_SECONDS: Partial<Record<InferenceErrorCode, number>> = {
@@ -63,7 +65,9 @@ export function toApiError(error: unknown): ApiError {
 /** The error's own estimate when it has one (queue wait, a breaker's remaining rest), else the code's. */
 function retryAfterOf(error: InferenceError): number | undefined {
   const known =
-    error instanceof OverloadedError || error instanceof UpstreamUnavailableError
+    error instanceof OverloadedError ||
+    error instanceof UpstreamUnavailableError ||
+    error instanceof ShuttingDownError
       ? error.retryAfterSeconds
       : undefined;
   return known ?? RETRYABLE_AFTER_SECONDS[error.code];

@@ -7,12 +7,16 @@ import { DrainState } from '@gateway/health';
 import { GatewayMetrics } from '@gateway/metrics';
 
 const POLL_MS = 50;
+/** After the deadline: time for the terminal error events and 503s to be written before connections close. */
+export const TERMINAL_GRACE_MS = 2_000;
 
 /**
  * Graceful drain on SIGTERM. Nest's shutdown runs onModuleDestroy, then beforeApplicationShutdown, then
  * closes the HTTP server: readiness fails in the first phase, the second waits until the API requests
  * already accepted (streams included) are finished or DRAIN_TIMEOUT_MS has passed, then the server
- * closes (idle keep-alive sockets with it) and the process exits 0.
+ * closes (idle keep-alive sockets with it) and the process exits 0. At the deadline every generation
+ * still running is ended with a terminal error (a stream's error event in its dialect, or a 503 with
+ * Retry-After), given up to TERMINAL_GRACE_MS to be written; only what is left then is cut.
  */
 @Injectable()
 export class DrainService implements OnModuleDestroy, BeforeApplicationShutdown {
@@ -43,16 +47,27 @@ export class DrainService implements OnModuleDestroy, BeforeApplicationShutdown 
     const timeoutMs = this.config.server.drainTimeoutMs;
     const pending = await this.inFlight();
     this.logger.log(`${signal}: readiness is failing; draining ${pending} request(s), up to ${timeoutMs} ms`);
-    const deadline = Date.now() + timeoutMs;
-    while ((await this.inFlight()) > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await this.settle(timeoutMs);
+    const unfinished = await this.inFlight();
+    if (unfinished === 0) {
+      this.logger.log('drained: every accepted request finished');
+      return;
     }
+    this.logger.warn(`drain deadline: ending ${unfinished} request(s) with a terminal error`);
+    this.state.expire();
+    await this.settle(TERMINAL_GRACE_MS);
     const left = await this.inFlight();
     if (left > 0) {
-      this.logger.warn(`drain timeout: closing ${left} request(s) still in flight`);
+      this.logger.warn(`closing ${left} connection(s) that could not take their terminal error`);
       this.server()?.closeAllConnections();
-    } else {
-      this.logger.log('drained: every accepted request finished');
+    }
+  }
+
+  /** Waits until no API request is in flight, or `ms` have passed. */
+  private async settle(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while ((await this.inFlight()) > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
 
