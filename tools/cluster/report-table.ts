@@ -35,11 +35,22 @@ export function formatReport(report: SimulationReport): string {
     '',
     table(['Ollama pod', 'max concurrent', 'slots', ''], peaks),
     '',
+    `failed, by status: ${JSON.stringify(failedStatuses(report))}`,
     `503s without Retry-After: ${report.phases.reduce((sum, p) => sum + p.shedWithoutRetryAfter, 0)}`,
     `connections lost with the SIGKILLed gateway: ${report.lostToKilledGateway}`,
     `streams still open on an Ollama pod when its grace ran out: ${report.cutByOllamaStop}`,
     `streams cut without a terminal event (other than by the SIGKILL): ${unexplainedCuts(report)}`,
   ].join('\n');
+}
+
+function failedStatuses(report: SimulationReport): Record<string, number> {
+  const all: Record<string, number> = {};
+  for (const phase of report.phases) {
+    for (const [status, count] of Object.entries(phase.failedStatuses)) {
+      all[status] = (all[status] ?? 0) + count;
+    }
+  }
+  return all;
 }
 
 function table(header: string[], rows: (string | number)[][]): string {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import {
   createServer,
   request as httpRequest,
+  type IncomingHttpHeaders,
   type IncomingMessage,
   type Server,
   type ServerResponse,
@@ -40,8 +41,9 @@ export class RoundRobinFront {
       chunks.push(chunk as Buffer);
     }
     const body = Buffer.concat(chunks);
+    const first = this.turn++;
     for (let attempt = 0; attempt < this.backends.length; attempt += 1) {
-      const backend = this.backends[this.turn++ % this.backends.length];
+      const backend = this.backends[(first + attempt) % this.backends.length];
       const outcome = await this.tryBackend(backend, req, body, res);
       if (outcome !== 'refused') {
         return;
@@ -60,7 +62,8 @@ export class RoundRobinFront {
     return new Promise((resolve) => {
       const upstream = httpRequest(`${backend}${req.url ?? '/'}`, {
         method: req.method,
-        headers: { ...req.headers, host: new URL(backend).host, connection: 'close' },
+        agent: false,
+        headers: { ...endToEnd(req.headers), host: new URL(backend).host, connection: 'close' },
       });
       const lose = (): void => {
         this.lost.set(backend, (this.lost.get(backend) ?? 0) + 1);
@@ -71,7 +74,7 @@ export class RoundRobinFront {
         error.code === 'ECONNREFUSED' ? resolve('refused') : lose(),
       );
       upstream.on('response', (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
         answer.on('data', (chunk: Buffer) => res.write(chunk));
         answer.on('end', () => {
           res.end();
@@ -82,4 +85,18 @@ export class RoundRobinFront {
       upstream.end(body);
     });
   }
+}
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+  'te',
+]);
+
+/** Headers meant for the other end, without those that describe one connection (RFC 9110 7.6.1). */
+function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())));
 }

@@ -14,6 +14,8 @@ export interface PhaseStats {
   cut: number;
   /** 503s without a Retry-After header (must be 0). */
   shedWithoutRetryAfter: number;
+  /** Status codes of the failed requests, with how many of each. */
+  failedStatuses: Record<string, number>;
 }
 
 const COUNTERS: Record<Outcome, keyof PhaseStats> = {
@@ -50,6 +52,7 @@ export class StreamLoad {
       failed: 0,
       cut: 0,
       shedWithoutRetryAfter: 0,
+      failedStatuses: {},
     });
   }
 
@@ -66,10 +69,14 @@ export class StreamLoad {
 
   private async loop(): Promise<void> {
     while (this.running) {
+      const { outcome, retryAfter, status } = await this.once();
+      // Counted in the phase in which the request ended: that is what the phase's events did to it.
       const stats = this.phases[this.phases.length - 1];
       stats.sent += 1;
-      const { outcome, retryAfter } = await this.once();
       (stats[COUNTERS[outcome]] as number) += 1;
+      if (outcome === 'failed') {
+        stats.failedStatuses[String(status)] = (stats.failedStatuses[String(status)] ?? 0) + 1;
+      }
       if (outcome === 'shed') {
         stats.shedWithoutRetryAfter += retryAfter === undefined ? 1 : 0;
         // A well-behaved client waits before retrying (shortened to keep the load steady).
@@ -78,7 +85,7 @@ export class StreamLoad {
     }
   }
 
-  private once(): Promise<{ outcome: Outcome; retryAfter?: string }> {
+  private once(): Promise<{ outcome: Outcome; retryAfter?: string; status?: number }> {
     const body = JSON.stringify({
       model: this.model,
       messages: [{ role: 'user', content: 'Tell me about Kubernetes' }],
@@ -99,7 +106,7 @@ export class StreamLoad {
             if (res.statusCode === 503) {
               resolve({ outcome: 'shed', retryAfter: res.headers['retry-after'] });
             } else if (res.statusCode !== 200) {
-              resolve({ outcome: 'failed' });
+              resolve({ outcome: 'failed', status: res.statusCode });
             } else {
               resolve({ outcome: streamOutcome(text) });
             }
