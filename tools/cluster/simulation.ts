@@ -69,7 +69,7 @@ export async function runSimulation(
       tokens: Array.from({ length: profile.tokens }, () => ' tok'),
       interTokenDelayMs: profile.interTokenDelayMs,
     },
-    streamMs * 4,
+    streamMs * 10,
     DISCOVERY_INTERVAL_MS * 3,
   );
   const redis = new RedisServer();
@@ -85,10 +85,8 @@ export async function runSimulation(
     await Promise.all(gateways.map((gateway) => waitForHealth(gateway, 120_000)));
     front = new RoundRobinFront(gateways.map((gateway) => gateway.baseUrl));
     load = new StreamLoad(await front.start(), SIM_MODEL, profile.clients);
-    const phase = async (
-      name: string,
-      action: () => Promise<unknown> = async () => undefined,
-    ): Promise<void> => {
+    // Requests count in the phase in which they end; a phase's action runs at its start.
+    const phase = async (name: string, action: () => Promise<unknown>): Promise<void> => {
       log(`phase: ${name}`);
       load!.enter(name);
       await action();

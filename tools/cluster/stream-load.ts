@@ -56,6 +56,7 @@ export class StreamLoad {
     });
   }
 
+  /** Starts the clients; call `enter` first. */
   start(): void {
     this.running = true;
     this.loops = Array.from({ length: this.clients }, () => this.loop());
