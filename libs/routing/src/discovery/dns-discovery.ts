@@ -144,6 +144,13 @@ export class DnsDiscovery {
   private async missingModels(endpoint: UpstreamEndpoint): Promise<string[]> {
     const models = this.options.requiredModels(this.options.source.name);
     const signal = AbortSignal.timeout(READINESS_TIMEOUT_MS);
+    if (models.length === 0) {
+      // No model is routed to this name: it must still answer before it counts as an endpoint.
+      return endpoint.provider.listModels({ signal }).then(
+        () => [],
+        (error: unknown) => [describe(error)],
+      );
+    }
     const checks = await Promise.all(
       models.map(async (model) => {
         try {
