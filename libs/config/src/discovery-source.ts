@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 
 const OLLAMA_DEFAULT_PORT = 11434;
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+const HOSTNAME =
+  /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
 
 /** One DNS name whose addresses are Ollama endpoints, all on the same port. */
 export interface DiscoverySource {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ShuttingDownError } from '@gateway/inference/inference.errors';
+import { ShuttingDownError } from '@gateway/inference';
 
 /**
  * Whether the process is shutting down; once set, readiness fails so that no new traffic is routed here.

@@ -55,6 +55,8 @@ export type GenerationEvent = { type: 'delta'; text: string } | { type: 'done'; 
 export interface GenerationOptions {
   /** Aborting it stops generation and releases the backend's slot. */
   signal?: AbortSignal;
+  /** Told how long the request waited for a backend slot, once it got one. */
+  onAdmitted?: (waitedMs: number) => void;
 }
 
 export interface ModelInfo {

@@ -1,4 +1,4 @@
-import { GenerationCancelledError, OverloadedError } from '@gateway/inference/inference.errors';
+import { GenerationCancelledError, OverloadedError } from '@gateway/inference';
 
 import {
   candidatesOf,
@@ -8,6 +8,7 @@ import {
   type CandidateSource,
 } from './endpoint-availability';
 import { LeastLoadedSelector } from './endpoint-selection';
+import { SharedSlotClaims, type SharedSlots } from './shared-slots';
 import type { UpstreamEndpoint } from './upstream-endpoint';
 
 export const SHED_REASONS = ['queue_full', 'queue_timeout'] as const;
@@ -37,20 +38,30 @@ export interface Lease {
 interface Waiter {
   candidates: CandidateSource;
   grant(lease: Lease): void;
+  fail(error: Error): void;
+  /** A shared-slot claim for it is under way. */
+  claiming?: boolean;
+  /** Arrived with a local slot free and not refused a shared one yet: not counted against MAX_QUEUE. */
+  arriving?: boolean;
 }
 
 /**
  * Bounds the work sent to each endpoint (its in-flight limit) and the work waiting for it (one FIFO
  * queue with a size and a maximum wait). Beyond those bounds requests fail fast with OverloadedError.
+ * With `shared` slots, a slot also has to be claimed across replicas (see SharedSlotClaims).
  */
 export class AdmissionController {
   private readonly queue: Waiter[] = [];
   private readonly selector = new LeastLoadedSelector();
+  private readonly claims?: SharedSlotClaims;
 
   constructor(
     private readonly settings: AdmissionSettings,
     private readonly observer: AdmissionObserver,
-  ) {}
+    shared?: SharedSlots,
+  ) {
+    this.claims = shared && new SharedSlotClaims(shared, () => this.dispatch());
+  }
 
   get queueDepth(): number {
     return this.queue.length;
@@ -67,7 +78,11 @@ export class AdmissionController {
     const candidates = candidatesOf(source);
     // Fair without checking the queue: every release hands freed slots to waiters first, so a slot that
     // is free now is one no waiter can use (another model's endpoint).
-    const free = this.selector.pick(takersAmong(candidates));
+    const free = this.pickFree(candidates);
+    if (free && this.claims) {
+      // Queued at once, so that it keeps its place behind earlier waiters while its claim is answered.
+      return this.wait(source, signal, true);
+    }
     if (free) {
       this.observer.waited(0);
       return Promise.resolve(this.lease(free));
@@ -75,10 +90,7 @@ export class AdmissionController {
     if (everyResting(candidates)) {
       return Promise.reject(restingError(candidates));
     }
-    if (this.queue.length >= this.settings.maxQueue) {
-      return Promise.reject(this.shed('queue_full', 0));
-    }
-    return this.wait(source, signal);
+    return this.enqueue(source, signal);
   }
 
   /** Endpoints joined (discovery): queued requests may use them at once. */
@@ -86,10 +98,29 @@ export class AdmissionController {
     this.dispatch();
   }
 
-  private wait(candidates: CandidateSource, signal?: AbortSignal): Promise<Lease> {
+  private enqueue(candidates: CandidateSource, signal?: AbortSignal): Promise<Lease> {
+    if (this.queue.length >= this.settings.maxQueue) {
+      return Promise.reject(this.shed('queue_full', 0));
+    }
+    return this.wait(candidates, signal);
+  }
+
+  /**
+   * The least loaded endpoint that can take a request now (see takersAmong) and, with shared slots, is
+   * not known full elsewhere.
+   */
+  private pickFree(candidates: readonly UpstreamEndpoint[]): UpstreamEndpoint | undefined {
+    return this.selector.pick(
+      takersAmong(candidates).filter((endpoint) => !this.claims?.isFullElsewhere(endpoint)),
+    );
+  }
+
+  private wait(candidates: CandidateSource, signal?: AbortSignal, arriving = false): Promise<Lease> {
     const enqueuedAt = performance.now();
     return new Promise<Lease>((resolve, reject) => {
+      let left = false;
       const leave = (): void => {
+        left = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         this.queue.splice(this.queue.indexOf(waiter), 1);
@@ -107,15 +138,42 @@ export class AdmissionController {
       const waiter: Waiter = {
         candidates,
         grant: (lease) => {
+          if (left) {
+            // Timed out or cancelled while its shared-slot claim was under way.
+            lease.release('neutral');
+            return;
+          }
           leave();
           this.observer.waited((performance.now() - enqueuedAt) / 1000);
           resolve(lease);
         },
+        fail: (error) => {
+          if (!left) {
+            leave();
+            reject(error);
+          }
+        },
+        arriving,
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(waiter);
       this.observer.queueDepth(this.queue.length);
+      if (arriving) {
+        this.dispatch();
+        if (!waiter.claiming) {
+          this.settleArrival(waiter);
+        }
+      }
     });
+  }
+
+  /** An arrival that found no slot after all now waits like any other, if the queue has room. */
+  private settleArrival(waiter: Waiter): void {
+    waiter.arriving = false;
+    const waiting = this.queue.filter((queued) => !queued.arriving).length;
+    if (waiting > this.settings.maxQueue) {
+      waiter.fail(this.shed('queue_full', 0));
+    }
   }
 
   private lease(endpoint: UpstreamEndpoint): Lease {
@@ -165,13 +223,36 @@ export class AdmissionController {
   private dispatch(): void {
     for (let i = 0; i < this.queue.length;) {
       const waiter = this.queue[i];
-      const free = this.selector.pick(takersAmong(candidatesOf(waiter.candidates)));
-      if (free) {
+      const free = waiter.claiming ? undefined : this.pickFree(candidatesOf(waiter.candidates));
+      if (free && this.claims) {
+        // The waiter stays queued (and keeps its place) until the claim is answered.
+        i += 1;
+        this.claimFor(waiter, this.claims, free);
+      } else if (free) {
         waiter.grant(this.lease(free));
       } else {
         i += 1;
       }
     }
+  }
+
+  private claimFor(waiter: Waiter, claims: SharedSlotClaims, endpoint: UpstreamEndpoint): void {
+    waiter.claiming = true;
+    claims.confirm(this.lease(endpoint)).then(
+      (lease) => {
+        waiter.claiming = false;
+        if (lease) {
+          waiter.grant(lease);
+          return;
+        }
+        if (waiter.arriving) {
+          this.settleArrival(waiter);
+        }
+        // Another endpoint it can use may be free elsewhere still.
+        this.dispatch();
+      },
+      (error: Error) => waiter.fail(error),
+    );
   }
 
   private shed(reason: ShedReason, waitedSeconds: number): OverloadedError {

@@ -1,12 +1,13 @@
 import type { RoutingConfig } from '@gateway/config';
-import type { InferenceProvider } from '@gateway/inference/inference.provider';
-import { currentObservation, GatewayMetrics } from '@gateway/metrics';
+import type { InferenceProvider } from '@gateway/inference';
+import { GatewayMetrics } from '@gateway/metrics';
 
 import { AdmissionController, SHED_REASONS, type AdmissionObserver } from './admission-controller';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker';
 import { discoveryFor } from './discovery/discovery-for';
 import { EndpointPool } from './endpoint-pool';
 import { RoutedInferenceProvider } from './routed-inference-provider';
+import type { SharedSlots } from './shared-slots';
 import { UpstreamEndpoint } from './upstream-endpoint';
 
 const CIRCUIT_GAUGE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
@@ -30,6 +31,8 @@ export interface RoutedProviderOptions {
   connect?: (url: string) => InferenceProvider;
   /** Backend models an endpoint found under a discovery name must have before it takes requests. */
   requiredModels?: (source: string) => readonly string[];
+  /** Endpoint slots held across replicas; absent, each replica has MAX_INFLIGHT per endpoint. */
+  sharedSlots?: SharedSlots;
 }
 
 /** Wraps backend providers in admission control, balancing, circuit breakers and failover. */
@@ -67,6 +70,7 @@ export function createRoutedProvider(
   const admission = new AdmissionController(
     { maxQueue: routing.maxQueue, maxQueueWaitMs: routing.maxQueueWaitMs },
     metricsObserver(metrics, pool),
+    options.sharedSlots,
   );
   pool.setHooks({
     joined: (endpoint) => {
@@ -126,13 +130,7 @@ function metricsObserver(metrics: GatewayMetrics, pool: EndpointPool): Admission
   return {
     queueDepth: (depth) => metrics.queueDepth.set(depth),
     waited: (seconds) => metrics.queueWait.observe(seconds),
-    shed: (reason) => {
-      metrics.loadShed.inc({ reason });
-      const observation = currentObservation();
-      if (observation) {
-        observation.outcome = 'rejected';
-      }
-    },
+    shed: (reason) => metrics.loadShed.inc({ reason }),
     inflight: (endpoint) => {
       metrics.upstreamInflight.set({ endpoint: endpoint.name }, endpoint.inflight);
       // A retired endpoint is forgotten once its last generation ends.

@@ -1,4 +1,4 @@
-import { UpstreamUnavailableError } from '@gateway/inference/inference.errors';
+import { UpstreamUnavailableError } from '@gateway/inference';
 
 import type { UpstreamEndpoint } from './upstream-endpoint';
 

@@ -4,13 +4,13 @@ import type {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
-import { collectStream } from '@gateway/inference/collect-stream';
 import {
+  collectStream,
   GenerationCancelledError,
   InferenceError,
   UpstreamUnavailableError,
-} from '@gateway/inference/inference.errors';
-import type { InferenceProvider } from '@gateway/inference/inference.provider';
+} from '@gateway/inference';
+import type { InferenceProvider } from '@gateway/inference';
 import type {
   GenerationEvent,
   GenerationOptions,
@@ -18,7 +18,7 @@ import type {
   GenerationResult,
   ModelInfo,
   ModelStatus,
-} from '@gateway/inference/inference.types';
+} from '@gateway/inference';
 
 import type { AdmissionController, AttemptVerdict, Lease } from './admission-controller';
 import type { EndpointPool } from './endpoint-pool';
@@ -71,7 +71,9 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
           retryAfterSeconds: this.options.noEndpointRetryAfterSeconds,
         });
       }
+      const waitStarted = performance.now();
       const lease = await this.admission.acquire(candidates, options.signal);
+      options.onAdmitted?.(performance.now() - waitStarted);
       tried.add(lease.endpoint);
       const failure = yield* this.attempt(lease, request, options);
       if (!failure) {

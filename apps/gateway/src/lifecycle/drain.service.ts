@@ -4,9 +4,9 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleDestro
 import { HttpAdapterHost } from '@nestjs/core';
 import { GatewayConfig } from '@gateway/config';
 import { DrainState } from '@gateway/health';
-import { GatewayMetrics } from '@gateway/metrics';
 
-const POLL_MS = 50;
+import { InFlightTracker } from './in-flight.tracker';
+
 /** After the deadline: time for the terminal error events and 503s to be written before connections close. */
 export const TERMINAL_GRACE_MS = 2_000;
 
@@ -25,7 +25,7 @@ export class DrainService implements OnModuleDestroy, BeforeApplicationShutdown 
 
   constructor(
     private readonly state: DrainState,
-    private readonly metrics: GatewayMetrics,
+    private readonly tracker: InFlightTracker,
     private readonly config: GatewayConfig,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
@@ -45,35 +45,20 @@ export class DrainService implements OnModuleDestroy, BeforeApplicationShutdown 
       res.setHeader('Connection', 'close');
     });
     const timeoutMs = this.config.server.drainTimeoutMs;
-    const pending = await this.inFlight();
+    const pending = this.tracker.inFlight;
     this.logger.log(`${signal}: readiness is failing; draining ${pending} request(s), up to ${timeoutMs} ms`);
-    await this.settle(timeoutMs);
-    const unfinished = await this.inFlight();
-    if (unfinished === 0) {
+    if (await this.tracker.whenIdle(timeoutMs)) {
       this.logger.log('drained: every accepted request finished');
       return;
     }
-    this.logger.warn(`drain deadline: ending ${unfinished} request(s) with a terminal error`);
+    this.logger.warn(`drain deadline: ending ${this.tracker.inFlight} request(s) with a terminal error`);
     this.state.expire();
-    await this.settle(TERMINAL_GRACE_MS);
-    const left = await this.inFlight();
-    if (left > 0) {
-      this.logger.warn(`closing ${left} connection(s) that could not take their terminal error`);
+    if (!(await this.tracker.whenIdle(TERMINAL_GRACE_MS))) {
+      this.logger.warn(
+        `closing ${this.tracker.inFlight} connection(s) that could not take their terminal error`,
+      );
       this.server()?.closeAllConnections();
     }
-  }
-
-  /** Waits until no API request is in flight, or `ms` have passed. */
-  private async settle(ms: number): Promise<void> {
-    const deadline = Date.now() + ms;
-    while ((await this.inFlight()) > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-  }
-
-  private async inFlight(): Promise<number> {
-    const { values } = await this.metrics.inFlight.get();
-    return values[0]?.value ?? 0;
   }
 
   private server(): Server | undefined {

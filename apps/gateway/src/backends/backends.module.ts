@@ -1,28 +1,28 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
-
+import { INFERENCE_PROVIDER, ModelCatalog, OllamaService, type InferenceProvider } from '@gateway/inference';
+import { LEASE_SEMAPHORE, LeasesModule, type LeaseSemaphore } from '@gateway/leases';
 import { GatewayMetrics } from '@gateway/metrics';
-import { createRoutedProvider } from '@gateway/routing';
+import { createRoutedProvider, endpointSlotsAcrossReplicas } from '@gateway/routing';
 
-import { backendsFor } from './inference-backends';
-import { INFERENCE_PROVIDER } from './inference.constants';
-import { ModelCatalog } from './model-catalog';
-import { OllamaService } from './ollama/ollama.service';
-import type { InferenceProvider } from './inference.provider';
+import { backendsFor } from './backends';
 
 /**
- * Binds INFERENCE_PROVIDER to the configured backend(s) behind admission control and routing
+ * The composition root of inference: binds INFERENCE_PROVIDER to the configured backend(s) behind admission control and routing
  * (in-flight limits, wait queue, balancing, breakers, failover: see @gateway/routing).
  */
+@Global()
 @Module({
+  imports: [LeasesModule],
   providers: [
     {
       provide: INFERENCE_PROVIDER,
-      inject: [GatewayConfig, ModelCatalog, GatewayMetrics],
+      inject: [GatewayConfig, ModelCatalog, GatewayMetrics, LEASE_SEMAPHORE],
       useFactory: (
         config: GatewayConfig,
         catalog: ModelCatalog,
         metrics: GatewayMetrics,
+        semaphore: LeaseSemaphore,
       ): InferenceProvider =>
         createRoutedProvider(backendsFor(config), {
           routing: config.routing,
@@ -32,10 +32,11 @@ import type { InferenceProvider } from './inference.provider';
           backendName: config.inference.backend,
           connect: (url) => new OllamaService(url),
           requiredModels: (source) => catalog.backendModelsServedBy(source),
+          sharedSlots: endpointSlotsAcrossReplicas(config, semaphore, () => metrics.slotStoreErrors.inc()),
         }),
     },
     ModelCatalog,
   ],
   exports: [INFERENCE_PROVIDER, ModelCatalog],
 })
-export class InferenceModule {}
+export class BackendsModule {}
