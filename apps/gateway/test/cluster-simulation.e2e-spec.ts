@@ -29,12 +29,12 @@ describe('the gateway tier under scaling, a gateway SIGKILL and a rolling Ollama
     }
   });
 
-  it('used the pod that joined, and kept each pod within the slots of every replica together', () => {
+  it('used the pod that joined, and never sent a pod more than its slots, all replicas together', () => {
     expect([...report.peaks.keys()]).toEqual(['127.0.0.2', '127.0.0.3', '127.0.0.4']);
     for (const peak of report.peaks.values()) {
       expect(peak).toBeGreaterThan(0);
-      // Each replica holds MAX_INFLIGHT per pod on its own; slots shared through Redis bound it to `slots`.
-      expect(peak).toBeLessThanOrEqual(SHORT_PROFILE.slots * SHORT_PROFILE.gateways);
+      // The replicas share each pod's slots through Redis (REDIS_URL), so Ollama never queues.
+      expect(peak).toBeLessThanOrEqual(SHORT_PROFILE.slots);
     }
   });
 });
