@@ -53,6 +53,9 @@ async function stopRedis(child: ChildProcess): Promise<void> {
   }
 }
 
+/** Any answer but the limiter's 429: the call was let through. */
+const ADMITTED = 0;
+
 describe('the rate limiter against the Redis component, across a Redis restart', () => {
   const password = randomBytes(32).toString('hex');
   let dir: string;
@@ -60,9 +63,19 @@ describe('the rate limiter against the Redis component, across a Redis restart',
   let redis: ChildProcess | undefined;
   let gateway: GatewayProcess | undefined;
 
-  const call = async (): Promise<number> =>
-    (await fetch(`${gateway?.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${DEV_API_KEY}` } }))
-      .status;
+  /**
+   * One generation request; per-key limits count the requests that generate. Nothing listens at
+   * OLLAMA_HOST, so an admitted call ends in 503 and only the limiter answers 429.
+   */
+  const call = async (): Promise<number> => {
+    const res = await fetch(`${gateway?.baseUrl}/v1/generate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEV_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'hi', max_tokens: 1 }),
+    });
+    await res.arrayBuffer();
+    return res.status === 429 ? 429 : ADMITTED;
+  };
 
   const storeErrors = async (): Promise<number> => {
     const text = await (await fetch(`${gateway?.baseUrl}/metrics`)).text();
@@ -84,6 +97,8 @@ describe('the rate limiter against the Redis component, across a Redis restart',
         RATE_LIMIT_TPM: '0',
         RATE_LIMIT_FAIL_MODE: 'open',
         RATE_LIMIT_REDIS_TIMEOUT_MS: '250',
+        OLLAMA_HOST: 'http://127.0.0.1:9',
+        UPSTREAM_RETRIES: '0',
       },
       join(DEPLOY_DIR, 'overlays/dev/api-keys.dev.json'),
     );
@@ -107,7 +122,7 @@ describe('the rate limiter against the Redis component, across a Redis restart',
     for (let i = 0; i <= RPM; i += 1) {
       first.push(await call());
     }
-    expect(first).toEqual([...Array<number>(RPM).fill(200), 429]);
+    expect(first).toEqual([...Array<number>(RPM).fill(ADMITTED), 429]);
     expect(await storeErrors()).toBe(0);
 
     // 2. Redis killed: calls go through (fail open) and every failed check is counted.
@@ -116,7 +131,7 @@ describe('the rate limiter against the Redis component, across a Redis restart',
     for (let i = 0; i < 3; i += 1) {
       during.push(await call());
     }
-    expect(during).toEqual([200, 200, 200]);
+    expect(during).toEqual([ADMITTED, ADMITTED, ADMITTED]);
     expect(await storeErrors()).toBeGreaterThanOrEqual(3);
 
     // 3. Redis restarted (empty, same password): the limiter reconnects and enforces again.

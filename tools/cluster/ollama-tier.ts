@@ -13,7 +13,7 @@ export const SIM_DNS_NAME = 'ollama.sim';
 export class OllamaTier {
   readonly dns = new DnsResponder();
   /** The most generations each address had open at once, over all the pods it ever hosted. */
-  readonly maxActive = new Map<string, number>();
+  readonly peakByAddress = new Map<string, number>();
   private readonly pods = new Map<string, FakeOllama>();
   port = 0;
 
@@ -59,10 +59,10 @@ export class OllamaTier {
     // Like a preStop sleep: give every gateway a few discovery rounds to notice before counting streams.
     await new Promise((resolve) => setTimeout(resolve, this.noticeMs));
     const deadline = Date.now() + this.graceMs;
-    while (pod.active > 0 && Date.now() < deadline) {
+    while (pod.activeGenerations > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const cut = pod.active;
+    const cut = pod.activeGenerations;
     this.record(address, pod);
     await pod.stop();
     return cut;
@@ -82,11 +82,14 @@ export class OllamaTier {
     for (const [address, pod] of this.pods) {
       this.record(address, pod);
     }
-    return new Map([...this.maxActive].sort(([a], [b]) => a.localeCompare(b)));
+    return new Map([...this.peakByAddress].sort(([a], [b]) => a.localeCompare(b)));
   }
 
   private record(address: string, pod: FakeOllama): void {
-    this.maxActive.set(address, Math.max(this.maxActive.get(address) ?? 0, pod.maxActive));
+    this.peakByAddress.set(
+      address,
+      Math.max(this.peakByAddress.get(address) ?? 0, pod.maxConcurrentGenerations),
+    );
   }
 
   private publish(): void {

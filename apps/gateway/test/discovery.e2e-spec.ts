@@ -144,7 +144,7 @@ describe('Ollama endpoints discovered in DNS', () => {
     const streams = [await chat(url, 'chat', true), await chat(url, 'chat', true)];
     const bodies = streams.map((res) => res.text());
     const firstCalls = first.generationCalls().length;
-    expect(first.active).toBe(1);
+    expect(first.activeGenerations).toBe(1);
 
     dns.set('ollama.test', ['127.0.0.3']);
     await eventually(async () => (await ready(chatSource())) === 1);

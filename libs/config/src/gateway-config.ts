@@ -21,6 +21,8 @@ export interface InferenceConfig {
   ollamaHost: string;
   modelName: string;
   modelPath?: string;
+  /** Sent to Ollama as options.num_thread; undefined lets Ollama choose. */
+  ollamaNumThread?: number;
   embeddedThreads: number;
   embeddedContextSize: number;
   embeddedParallel: number;

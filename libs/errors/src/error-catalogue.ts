@@ -142,6 +142,15 @@ const SPECS = {
     endpointFailure: true,
     retryable: true,
   },
+  // A redirecting endpoint is misconfigured, not briefly failing: it counts, and is never retried
+  // (following it would re-send the prompt to whatever host it names).
+  upstream_redirect: {
+    status: 502,
+    message: 'the inference backend answered with a redirect, which the gateway never follows',
+    outcome: 'upstream_error',
+    openAiType: 'api_error',
+    endpointFailure: true,
+  },
   upstream_error: {
     status: 502,
     message: 'the inference backend failed',

@@ -8,6 +8,7 @@ export type InferenceErrorCode = Extract<
   | 'upstream_rejected'
   | 'upstream_timeout'
   | 'upstream_protocol_error'
+  | 'upstream_redirect'
   | 'upstream_error'
   | 'unknown_model'
   | 'overloaded'
@@ -79,6 +80,16 @@ export class UpstreamTimeoutError extends InferenceError {
 export class UpstreamProtocolError extends InferenceError {
   constructor(message?: string, options?: GatewayErrorOptions) {
     super('upstream_protocol_error', message, options);
+  }
+}
+
+/**
+ * The backend answered with a redirect. Never followed (it would re-send the prompt to whatever host it
+ * names) and never retried: a redirecting endpoint is misconfigured, not briefly failing.
+ */
+export class UpstreamRedirectError extends InferenceError {
+  constructor(message?: string, options?: GatewayErrorOptions) {
+    super('upstream_redirect', message, options);
   }
 }
 

@@ -95,8 +95,9 @@ export class CallerLimits {
       return;
     }
     ctx.reservation = undefined;
+    // A backend that stopped early may report no prompt count: the estimate stands in for it.
     const consumed = ctx.usage
-      ? ctx.usage.promptTokens + ctx.usage.completionTokens
+      ? (ctx.usage.promptTokens || reservation.inputEstimate) + ctx.usage.completionTokens
       : ctx.streamedTokens > 0
         ? reservation.inputEstimate + ctx.streamedTokens
         : 0;

@@ -3,6 +3,7 @@ import {
   ModelNotFoundError,
   UpstreamBusyError,
   UpstreamProtocolError,
+  UpstreamRedirectError,
   UpstreamRejectedError,
   UpstreamServerError,
   UpstreamTimeoutError,
@@ -15,6 +16,7 @@ describe('retry policy', () => {
   it('counts only the endpoint own failures before its first token against it', () => {
     expect(verdictOf(new UpstreamUnavailableError('down'), false)).toBe('failure');
     expect(verdictOf(new UpstreamServerError('500'), false)).toBe('failure');
+    expect(verdictOf(new UpstreamRedirectError('307'), false)).toBe('failure');
     expect(verdictOf(new UpstreamProtocolError('not ndjson'), false)).toBe('failure');
     expect(verdictOf(new UpstreamBusyError('busy'), false)).toBe('neutral');
     expect(verdictOf(new UpstreamRejectedError('400'), false)).toBe('neutral');
@@ -36,6 +38,10 @@ describe('retry policy', () => {
     expect(isRetryable(new UpstreamRejectedError('400'))).toBe(false);
     expect(isRetryable(new GenerationCancelledError('gone'))).toBe(false);
     expect(isRetryable(new UpstreamTimeoutError('idle', 10))).toBe(false);
+  });
+
+  it('never retries a redirect: each attempt would send the whole prompt again', () => {
+    expect(isRetryable(new UpstreamRedirectError('307'))).toBe(false);
   });
 
   it('backs off with full jitter under an exponential, capped ceiling', () => {

@@ -28,6 +28,17 @@ export class InferenceEnv {
   @MinLength(1)
   MODEL_PATH?: string;
 
+  /**
+   * CPU threads Ollama uses per generation (sent as `options.num_thread`); unset lets Ollama decide,
+   * which it does from the host's cores, not from the container's CPU limit.
+   */
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  OLLAMA_NUM_THREAD?: number;
+
   @ToInt()
   @IsInt()
   @Min(1)

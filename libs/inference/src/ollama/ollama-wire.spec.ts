@@ -1,4 +1,4 @@
-import { toFinishReason, toOllamaOptions } from './ollama-wire';
+import { toFinishReason, toGenerationEvents, toOllamaOptions } from './ollama-wire';
 
 describe('toOllamaOptions', () => {
   it('maps every sampling parameter to Ollama option names', () => {
@@ -34,5 +34,39 @@ describe('toFinishReason', () => {
     expect(toFinishReason('length')).toBe('length');
     expect(toFinishReason('stop')).toBe('stop');
     expect(toFinishReason(undefined)).toBe('stop');
+  });
+});
+
+describe('toGenerationEvents', () => {
+  it('turns a chunk with text into one delta, from either endpoint, and an empty one into nothing', () => {
+    expect(toGenerationEvents('m', { response: 'Hi', done: false })).toEqual([{ type: 'delta', text: 'Hi' }]);
+    expect(toGenerationEvents('m', { message: { role: 'assistant', content: 'Yo' }, done: false })).toEqual([
+      { type: 'delta', text: 'Yo' },
+    ]);
+    expect(toGenerationEvents('m', { response: '', done: false })).toEqual([]);
+  });
+
+  it('ends with done on the final chunk, after its text if it carries any', () => {
+    const events = toGenerationEvents('m', {
+      model: 'm:latest',
+      response: '!',
+      done: true,
+      done_reason: 'length',
+      prompt_eval_count: 3,
+      eval_count: 2,
+    });
+    expect(events).toEqual([
+      { type: 'delta', text: '!' },
+      {
+        type: 'done',
+        result: {
+          model: 'm:latest',
+          text: '',
+          finishReason: 'length',
+          usage: { promptTokens: 3, completionTokens: 2 },
+          timings: { loadMs: undefined, promptEvalMs: undefined, evalMs: undefined },
+        },
+      },
+    ]);
   });
 });
