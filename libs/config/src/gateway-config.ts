@@ -1,3 +1,4 @@
+import type { DiscoverySource } from './discovery-source';
 import type { AuthMethod } from './env/auth.env';
 import type { InferenceBackend } from './env/inference.env';
 import type { RateLimitFailMode } from './env/rate-limit.env';
@@ -43,9 +44,23 @@ export interface TimeoutsConfig {
   healthCheckMs: number;
 }
 
+export interface DiscoveryConfig {
+  /** Empty when discovery is off. */
+  sources: DiscoverySource[];
+  intervalMs: number;
+  timeoutMs: number;
+  maxEndpoints: number;
+  /** `ip` or `ip:port`; undefined means the system's resolvers. */
+  dnsServer?: string;
+}
+
 export interface RoutingConfig {
-  /** Normalised Ollama base URLs (OLLAMA_HOSTS, else OLLAMA_HOST alone). */
+  /**
+   * Normalised Ollama base URLs: OLLAMA_HOSTS, else OLLAMA_HOST alone, or none when discovery is on
+   * and OLLAMA_HOSTS is unset.
+   */
   ollamaHosts: string[];
+  discovery: DiscoveryConfig;
   /** Generations in flight per endpoint. */
   maxInflight: number;
   maxQueue: number;
@@ -53,6 +68,7 @@ export interface RoutingConfig {
   modelsFile?: string;
   breakerFailureThreshold: number;
   breakerCooldownMs: number;
+  breakerProbeIntervalMs: number;
   upstreamRetries: number;
   retryBackoffMs: number;
 }

@@ -2,6 +2,7 @@ export * from './config.module';
 export * from './gateway-config';
 export { acceptedEnvKeys, ConfigValidationError, loadConfig } from './load-config';
 export * from './ollama-host';
+export * from './discovery-source';
 export { INFERENCE_BACKENDS, type InferenceBackend } from './env/inference.env';
 export { AUTH_METHODS, type AuthMethod } from './env/auth.env';
 export { RATE_LIMIT_FAIL_MODES, type RateLimitFailMode } from './env/rate-limit.env';

@@ -1,4 +1,5 @@
 import { AuthEnv } from './env/auth.env';
+import { DiscoveryEnv } from './env/discovery.env';
 import { HttpHardeningEnv } from './env/http-hardening.env';
 import { InferenceEnv } from './env/inference.env';
 import { RateLimitEnv } from './env/rate-limit.env';
@@ -25,6 +26,7 @@ const ENV_SCHEMAS: ReadonlyArray<new () => object> = [
   InferenceEnv,
   TimeoutsEnv,
   RoutingEnv,
+  DiscoveryEnv,
   AuthEnv,
   RateLimitEnv,
   SlotsEnv,
@@ -60,6 +62,9 @@ export function loadConfig(env: RawEnv = process.env): GatewayConfig {
     httpHardening: buildHttpHardeningConfig(env, problems),
     routing: buildRoutingConfig(context, inference.ollamaHost),
   });
+  if (config.inference.backend === 'embedded' && config.routing.discovery.sources.length > 0) {
+    problems.push('OLLAMA_DISCOVERY: applies to the Ollama backend only (set INFERENCE_BACKEND=ollama)');
+  }
   if (problems.length > 0) {
     throw new ConfigValidationError(problems);
   }

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
+import { DrainState } from '@gateway/health';
 import {
   collectStream,
   GenerationCancelledError,
   INFERENCE_PROVIDER,
   InferenceError,
+  ShuttingDownError,
   UpstreamProtocolError,
   UpstreamTimeoutError,
   type GenerationEvent,
@@ -27,6 +29,7 @@ export class GenerationService {
     @Inject(INFERENCE_PROVIDER) private readonly provider: InferenceProvider,
     private readonly config: GatewayConfig,
     private readonly metrics: GatewayMetrics,
+    private readonly drain: DrainState,
   ) {}
 
   generate(
@@ -54,6 +57,12 @@ export class GenerationService {
       onCallerGone();
     }
     callerSignal.addEventListener('abort', onCallerGone, { once: true });
+    // At the drain deadline the generation ends with ShuttingDownError: a terminal event, never a cut.
+    const onDeadline = (): void => abort.abort(this.drain.deadline.reason);
+    if (this.drain.deadline.aborted) {
+      onDeadline();
+    }
+    this.drain.deadline.addEventListener('abort', onDeadline, { once: true });
     const deadlines = new StreamDeadlines(this.config.timeouts, (error) => abort.abort(error));
     const started = performance.now();
     let firstTokenAt: number | undefined;
@@ -96,6 +105,7 @@ export class GenerationService {
     } finally {
       deadlines.stop();
       callerSignal.removeEventListener('abort', onCallerGone);
+      this.drain.deadline.removeEventListener('abort', onDeadline);
       if (!finished) {
         this.recordCancellation(labels, abort.signal);
         abort.abort(new GenerationCancelledError('the generation was abandoned'));
@@ -132,6 +142,8 @@ export class GenerationService {
       this.metrics.cancellations.inc({ ...labels, reason: 'timeout' });
     } else if (reason instanceof GenerationCancelledError) {
       this.metrics.cancellations.inc({ ...labels, reason: 'client_disconnect' });
+    } else if (reason instanceof ShuttingDownError) {
+      this.metrics.cancellations.inc({ ...labels, reason: 'shutdown' });
     }
   }
 }
