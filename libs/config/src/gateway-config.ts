@@ -76,6 +76,9 @@ export interface RateLimitConfig {
 export interface HttpHardeningConfig {
   maxJsonDepth: number;
   maxStringLength: number;
+  maxArrayLength: number;
+  /** Objects, arrays and values in one body (object keys not counted). */
+  maxNodes: number;
   /** Empty means CORS is off. */
   corsOrigins: string[];
 }
