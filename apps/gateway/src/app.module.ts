@@ -41,6 +41,8 @@ import { OpenAiModule } from './openai/openai.module';
         whitelist: true,
         forbidNonWhitelisted: true,
         forbidUnknownValues: true,
+        // One message per bad field: a body with thousands of bad elements must not cost thousands.
+        stopAtFirstError: true,
         transform: true,
         transformOptions: { enableImplicitConversion: false },
       }),

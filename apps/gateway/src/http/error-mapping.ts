@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { InferenceError, OverloadedError, type InferenceErrorCode } from '@gateway/inference';
 
 import type { ApiError } from './api-error';
+import { boundApiError, joinMessages } from './api-error-bounds';
 
 const INFERENCE_STATUS: Record<InferenceErrorCode, number> = {
   upstream_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
@@ -37,6 +38,10 @@ const HTTP_CODES: Record<number, string> = {
 
 /** The one place where anything thrown becomes a status, a code and a message safe to show. */
 export function toApiError(error: unknown): ApiError {
+  return boundApiError(describe(error));
+}
+
+function describe(error: unknown): ApiError {
   if (error instanceof InferenceError) {
     return {
       status: INFERENCE_STATUS[error.code],
@@ -65,7 +70,7 @@ function fromHttpException(error: HttpException): ApiError {
     return {
       status,
       code: 'validation_error',
-      message: messages.map(String).join('; '),
+      message: joinMessages(messages),
       param: firstField(messages),
     };
   }
