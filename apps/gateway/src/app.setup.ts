@@ -1,9 +1,11 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { GatewayConfig } from '@gateway/config';
+import { GatewayMetrics } from '@gateway/metrics';
 import { Logger } from 'nestjs-pino';
 
 import { applySecurityHeaders } from './http/security-headers';
+import { applyConnectionLimits } from './http/server-limits';
 
 /** Nest's own body parser is off: ours runs inside the pipeline so its errors get our JSON body. */
 export const GATEWAY_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
@@ -12,7 +14,10 @@ export const GATEWAY_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, 
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  applySecurityHeaders(app, app.get(GatewayConfig).httpHardening);
+  const config = app.get(GatewayConfig);
+  applySecurityHeaders(app, config.httpHardening);
+  const metrics = app.get(GatewayMetrics);
+  applyConnectionLimits(app.getHttpServer(), config.connections, () => metrics.connectionsDropped.inc());
   // SIGTERM drains (see DrainService), then exits 0 instead of re-raising the signal.
   app.enableShutdownHooks([], { useProcessExit: true });
   return app;

@@ -12,6 +12,16 @@ export interface ServerConfig {
   drainTimeoutMs: number;
 }
 
+export interface ConnectionsConfig {
+  /** Headers must be complete this long after a request's first byte. */
+  headersTimeoutMs: number;
+  /** The whole request (headers and body) must have arrived this long after its first byte. */
+  bodyTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** 0 means no limit. */
+  maxConnections: number;
+}
+
 export interface InferenceConfig {
   backend: InferenceBackend;
   /** True when the backend was chosen by default rather than by INFERENCE_BACKEND. */
@@ -86,6 +96,7 @@ export interface HttpHardeningConfig {
 /** The validated, typed configuration; the injection token for it too. */
 export class GatewayConfig {
   readonly server!: ServerConfig;
+  readonly connections!: ConnectionsConfig;
   readonly inference!: InferenceConfig;
   readonly timeouts!: TimeoutsConfig;
   readonly auth!: AuthConfig;

@@ -166,6 +166,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly connectionsDropped = new Counter({
+    name: `${METRIC_PREFIX}connections_dropped_total`,
+    help: 'Client connections closed on arrival because MAX_CONNECTIONS sockets were already open.',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // prom-client names these gauges *_total, which the exposition format reserves for counters.
