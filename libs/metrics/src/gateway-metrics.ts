@@ -172,6 +172,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly keysReloadFailures = new Counter({
+    name: `${METRIC_PREFIX}keys_reload_failures_total`,
+    help: 'Reloads of the API keys file that were rejected; the last good set stays in force.',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // prom-client names these gauges *_total, which the exposition format reserves for counters.
