@@ -7,8 +7,17 @@ import { Logger } from 'nestjs-pino';
 import { applySecurityHeaders } from './http/security-headers';
 import { applyConnectionLimits } from './http/server-limits';
 
-/** Nest's own body parser is off: ours runs inside the pipeline so its errors get our JSON body. */
-export const GATEWAY_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
+/**
+ * Nest's own body parser is off: ours runs inside the pipeline so its errors get our JSON body.
+ * Closing the app ends every connection still open (after the drain on SIGTERM): otherwise an idle
+ * keep-alive connection, or one whose request never completed, holds the close back for up to
+ * KEEP_ALIVE_TIMEOUT_MS.
+ */
+export const GATEWAY_APP_OPTIONS: NestApplicationOptions = {
+  bodyParser: false,
+  bufferLogs: true,
+  forceCloseConnections: true,
+};
 
 /** Everything main.ts does to the app before listening, shared with the end-to-end tests. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
