@@ -8,6 +8,7 @@ import { GatewayMetrics } from '@gateway/metrics';
 
 import { generateApiKey, hashApiKey } from './api-key';
 import { ApiKeyStore } from './api-key-store';
+import { KeysFileError } from './keys-file';
 
 describe('ApiKeyStore reloads', () => {
   const dir = mkdtempSync(join(tmpdir(), 'api-key-store-'));
@@ -132,6 +133,8 @@ describe('ApiKeyStore at start-up', () => {
     }
     try {
       const config = loadConfig({ AUTH_MODE: 'keys', API_KEYS_FILE: file });
+      // main.ts prints a KeysFileError as its message alone, like a configuration error.
+      expect(() => new ApiKeyStore(config, new GatewayMetrics())).toThrow(KeysFileError);
       expect(() => new ApiKeyStore(config, new GatewayMetrics())).toThrow(message);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { GatewayMetrics } from '@gateway/metrics';
 
 import { hashApiKey } from './api-key';
 import {
+  KeysFileError,
   parseKeysFile,
   type AccessEntry,
   type KeyEntry,
@@ -79,7 +80,7 @@ export class ApiKeyStore implements OnModuleDestroy {
     } catch (error) {
       const message = `API_KEYS_FILE ${file}: ${(error as Error).message}`;
       if (atStartup) {
-        throw new Error(message);
+        throw new KeysFileError(message);
       }
       this.metrics.keysReloadFailures.inc();
       this.logger.error(

@@ -22,6 +22,14 @@ export interface KeysFile {
   subjects: SubjectEntry[];
 }
 
+/** A keys file the gateway refuses to start with; its message names the file and the problem. */
+export class KeysFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeysFileError';
+  }
+}
+
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Every field the file and its entries may hold; anything else is a typo that must not pass silently. */
