@@ -52,6 +52,7 @@ import { RouteContextGuard } from './pipeline/route-context.guard';
         whitelist: true,
         forbidNonWhitelisted: true,
         forbidUnknownValues: true,
+        // One message per bad field: a body with thousands of bad elements must not cost thousands.
         stopAtFirstError: true,
         transform: true,
         transformOptions: { enableImplicitConversion: false },

@@ -16,6 +16,16 @@ export interface ServerConfig {
   openApiEnabled: boolean;
 }
 
+export interface ConnectionsConfig {
+  /** Headers must be complete this long after a request's first byte. */
+  headersTimeoutMs: number;
+  /** The whole request (headers and body) must have arrived this long after its first byte. */
+  bodyTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** 0 means no limit. */
+  maxConnections: number;
+}
+
 export interface InferenceConfig {
   backend: InferenceBackend;
   /** True when the backend was chosen by default rather than by INFERENCE_BACKEND. */
@@ -113,6 +123,9 @@ export interface SlotsConfig {
 export interface HttpHardeningConfig {
   maxJsonDepth: number;
   maxStringLength: number;
+  maxArrayLength: number;
+  /** Objects, arrays and values in one body (object keys not counted). */
+  maxNodes: number;
   /** Empty means CORS is off. */
   corsOrigins: string[];
 }
@@ -120,6 +133,7 @@ export interface HttpHardeningConfig {
 /** The validated, typed configuration; the injection token for it too. */
 export class GatewayConfig {
   readonly server!: ServerConfig;
+  readonly connections!: ConnectionsConfig;
   readonly inference!: InferenceConfig;
   readonly timeouts!: TimeoutsConfig;
   readonly auth!: AuthConfig;

@@ -1,5 +1,6 @@
 import { AuthEnv } from './env/auth.env';
 import { DiscoveryEnv } from './env/discovery.env';
+import { ConnectionsEnv } from './env/connections.env';
 import { HttpHardeningEnv } from './env/http-hardening.env';
 import { InferenceEnv } from './env/inference.env';
 import { RateLimitEnv } from './env/rate-limit.env';
@@ -10,6 +11,7 @@ import { TimeoutsEnv } from './env/timeouts.env';
 import { GatewayConfig } from './gateway-config';
 import type { RawEnv } from './parse-section';
 import { buildAuthConfig } from './sections/auth.section';
+import { buildConnectionsConfig } from './sections/connections.section';
 import { buildHttpHardeningConfig } from './sections/http-hardening.section';
 import { buildInferenceConfig } from './sections/inference.section';
 import { buildRateLimitConfig } from './sections/rate-limit.section';
@@ -23,6 +25,7 @@ export type { RawEnv } from './parse-section';
 /** Every schema whose keys the gateway reads; a new section adds its schema here. */
 const ENV_SCHEMAS: ReadonlyArray<new () => object> = [
   ServerEnv,
+  ConnectionsEnv,
   InferenceEnv,
   TimeoutsEnv,
   RoutingEnv,
@@ -54,6 +57,7 @@ export function loadConfig(env: RawEnv = process.env): GatewayConfig {
   const inference = buildInferenceConfig(context);
   const config = Object.assign(new GatewayConfig(), {
     server,
+    connections: buildConnectionsConfig(env, problems),
     inference,
     timeouts: buildTimeoutsConfig(env, problems),
     auth: buildAuthConfig(context),

@@ -189,6 +189,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly connectionsDropped = new Counter({
+    name: `${METRIC_PREFIX}connections_dropped_total`,
+    help: 'Client connections closed on arrival because MAX_CONNECTIONS sockets were already open.',
+    registers: [this.registry],
+  });
+
   readonly keysReloadFailures = new Counter({
     name: `${METRIC_PREFIX}keys_reload_failures_total`,
     help: 'Reloads of the API keys file that were rejected; the last good set stays in force.',
