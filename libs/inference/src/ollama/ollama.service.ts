@@ -40,7 +40,7 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
   ): AsyncGenerator<GenerationEvent> {
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-    const client = this.client(signal);
+    const client = this.client(signal, options.headers);
     try {
       const chunks = await this.open(client, request);
       for await (const chunk of chunks) {
@@ -108,10 +108,10 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
       .catch((error: unknown) => this.logger.warn(`closing upstream agent: ${String(error)}`));
   }
 
-  private client(signal: AbortSignal): Ollama {
+  private client(signal: AbortSignal, headers?: Readonly<Record<string, string>>): Ollama {
     // One lightweight client per call: the library keeps every stream it opened in a list (#295),
     // so a shared client leaks aborted streams.
-    return new Ollama({ host: this.host, fetch: createScopedFetch(this.agent, signal) });
+    return new Ollama({ host: this.host, fetch: createScopedFetch(this.agent, signal), headers });
   }
 
   private open(
