@@ -19,6 +19,7 @@ import { BodyParserInterceptor } from './pipeline/body-parser.interceptor';
 import { RequestEnd } from './pipeline/request-end';
 import { RequestEntryMiddleware } from './pipeline/request-entry.middleware';
 import { RouteContextGuard } from './pipeline/route-context.guard';
+import { GatewayTracing } from './tracing/gateway-tracing';
 
 /** The request pipeline, in order, is described in docs/architecture.md. */
 @Module({
@@ -38,6 +39,7 @@ import { RouteContextGuard } from './pipeline/route-context.guard';
     DrainService,
     InFlightTracker,
     RequestEnd,
+    GatewayTracing,
     { provide: APP_FILTER, useClass: ErrorFilter },
     // Guards run in this order: route metadata into the context, then authentication (headers only).
     { provide: APP_GUARD, useClass: RouteContextGuard },

@@ -15,6 +15,7 @@ import {
 import { GatewayMetrics } from '@gateway/metrics';
 import type { RequestContext } from '@gateway/request-context';
 
+import { REQUEST_ID_HEADER } from '../http/request-id';
 import { StreamDeadlines } from './stream-deadlines';
 
 /**
@@ -56,10 +57,20 @@ export class GenerationService {
     callerSignal.addEventListener('abort', onCallerGone, { once: true });
     const deadlines = new StreamDeadlines(this.config.timeouts, (error) => abort.abort(error));
     const started = performance.now();
+    ctx.upstreamStartedAt ??= started;
+    const traced = ctx.trace?.generation(request);
     let firstTokenAt: number | undefined;
     let finished = false;
     const iterator = this.provider
-      .stream(request, { signal: abort.signal, onAdmitted: (waitedMs) => (ctx.queueMs += waitedMs) })
+      .stream(request, {
+        signal: abort.signal,
+        onAdmitted: (waitedMs) => {
+          ctx.queueMs += waitedMs;
+          traced?.admitted(waitedMs);
+        },
+        headers: { [REQUEST_ID_HEADER]: ctx.requestId },
+        onAttempt: traced?.onAttempt,
+      })
       [Symbol.asyncIterator]();
     deadlines.start();
     try {
@@ -73,6 +84,7 @@ export class GenerationService {
         deadlines.progress();
         if (event.type === 'delta') {
           ctx.streamedTokens += 1;
+          traced?.delta(event.text, firstTokenAt === undefined);
           if (firstTokenAt === undefined) {
             firstTokenAt = performance.now();
             ctx.ttftMs ??= firstTokenAt - ctx.startedAt;
@@ -83,6 +95,7 @@ export class GenerationService {
           finished = true;
           this.recordUsage(labels, event.result, started, firstTokenAt);
           addUsage(ctx, event.result);
+          traced?.done(event.result);
         }
         yield event;
         if (finished) {
@@ -90,9 +103,10 @@ export class GenerationService {
         }
       }
     } catch (error) {
-      throw abort.signal.aborted && abort.signal.reason instanceof InferenceError
-        ? abort.signal.reason
-        : error;
+      const failure =
+        abort.signal.aborted && abort.signal.reason instanceof InferenceError ? abort.signal.reason : error;
+      traced?.failed(failure);
+      throw failure;
     } finally {
       deadlines.stop();
       callerSignal.removeEventListener('abort', onCallerGone);

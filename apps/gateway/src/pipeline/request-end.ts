@@ -27,6 +27,7 @@ export class RequestEnd {
     const outcome = outcomeOf(ctx, res);
     const totalMs = performance.now() - ctx.startedAt;
     this.record(ctx, outcome, totalMs);
+    ctx.trace?.end(res.statusCode, outcome, { route: ctx.route, callerId: ctx.caller?.id });
     this.limits.settle(ctx);
     for (const release of ctx.releases) {
       release();
@@ -73,6 +74,7 @@ export class RequestEnd {
         upstreamMs: round(ctx.upstreamMs),
         ttftMs: ctx.ttftMs === undefined ? undefined : round(ctx.ttftMs),
         totalMs: round(totalMs),
+        traceId: ctx.trace?.traceId,
       },
       `${req.method} ${path} ${res.statusCode}`,
     );

@@ -1,0 +1,71 @@
+import type { IncomingMessage } from 'node:http';
+
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { GatewayConfig } from '@gateway/config';
+import type { RequestTrace } from '@gateway/request-context';
+import { defaultTextMapGetter, ROOT_CONTEXT, type Attributes, type Tracer } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+
+import type { GenerationTraceSettings } from './otel-generation-trace';
+import { OtelRequestTrace } from './otel-request-trace';
+import { ATTR } from './span-attributes';
+import { createTracerProvider } from './tracer-provider';
+
+/**
+ * Starts each request's trace when tracing is configured (continuing the caller's W3C `traceparent`),
+ * and flushes the spans still batched when the application shuts down. With tracing off, `start`
+ * returns undefined at once: no span, no context, no propagation.
+ */
+@Injectable()
+export class GatewayTracing implements OnApplicationShutdown {
+  private readonly provider?: BasicTracerProvider;
+  private readonly tracer?: Tracer;
+  private readonly propagator = new W3CTraceContextPropagator();
+  private readonly settings: GenerationTraceSettings;
+  private readonly servers = new Map<string, Attributes>();
+
+  constructor(config: GatewayConfig) {
+    const { tracing } = config.observability;
+    if (tracing.enabled && tracing.tracesUrl !== undefined) {
+      this.provider = createTracerProvider({ ...tracing, tracesUrl: tracing.tracesUrl });
+      this.tracer = this.provider.getTracer('llm-gateway');
+    }
+    this.settings = {
+      providerName: config.inference.backend === 'ollama' ? 'ollama' : 'llama.cpp',
+      captureContent: tracing.captureContent,
+      serverAttributes: (endpoint) => this.serverAttributes(endpoint),
+    };
+  }
+
+  get enabled(): boolean {
+    return this.tracer !== undefined;
+  }
+
+  start(req: IncomingMessage, requestId: string, startedAt: number): RequestTrace | undefined {
+    if (this.tracer === undefined) {
+      return undefined;
+    }
+    const parent = this.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+    return new OtelRequestTrace(this.tracer, this.settings, parent, req, { requestId, startedAt });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.provider?.shutdown();
+  }
+
+  /** `server.address`/`server.port` of a configured endpoint URL; none for the embedded engine. */
+  private serverAttributes(endpoint: string): Attributes {
+    let attributes = this.servers.get(endpoint);
+    if (attributes === undefined) {
+      attributes = {};
+      if (URL.canParse(endpoint)) {
+        const url = new URL(endpoint);
+        const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+        attributes = { [ATTR.serverAddress]: url.hostname, [ATTR.serverPort]: port };
+      }
+      this.servers.set(endpoint, attributes);
+    }
+    return attributes;
+  }
+}
