@@ -61,6 +61,11 @@ export class RequestContext {
   ttftMs?: number;
   /** performance.now() when the first generation was handed to the backend router. */
   upstreamStartedAt?: number;
+  /**
+   * performance.now() when a whole (non-streamed) answer was handed to the socket: its Server-Timing
+   * and the overhead metric both count up to here, so they agree.
+   */
+  answeredAt?: number;
   /** The request's trace; undefined when tracing is off. Set at entry. */
   trace?: RequestTrace;
   /** How the request ended, when the status code alone cannot tell (set from the error catalogue). */

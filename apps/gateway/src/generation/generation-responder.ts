@@ -4,6 +4,7 @@ import type { RequestContext } from '@gateway/request-context';
 import type { Response } from 'express';
 
 import { clientAbortSignal } from '../http/client-abort-signal';
+import { completedTiming, SERVER_TIMING_HEADER } from '../http/server-timing';
 import type { SseDialect } from '../http/sse-dialect';
 import { SseStreamer } from '../http/sse-streamer';
 import { GenerationService } from './generation.service';
@@ -31,6 +32,9 @@ export class GenerationResponder {
       return this.sse.relay(ctx, res, events, answer.stream);
     }
     const result = await this.generation.generate(ctx, request, signal);
-    res.status(200).json(answer.json(result));
+    const body = answer.json(result);
+    ctx.answeredAt = performance.now();
+    res.setHeader(SERVER_TIMING_HEADER, completedTiming(ctx, ctx.answeredAt));
+    res.status(200).json(body);
   }
 }

@@ -60,6 +60,8 @@ export class GenerationService {
     ctx.upstreamStartedAt ??= started;
     const traced = ctx.trace?.generation(request);
     let firstTokenAt: number | undefined;
+    /** The backend's last event: where upstream time ends, for the metric and for `ctx` alike. */
+    let lastEventAt: number | undefined;
     let finished = false;
     const iterator = this.provider
       .stream(request, {
@@ -93,7 +95,8 @@ export class GenerationService {
         }
         if (event.type === 'done') {
           finished = true;
-          this.recordUsage(labels, event.result, started, firstTokenAt);
+          lastEventAt = performance.now();
+          this.recordUsage(labels, event.result, started, firstTokenAt, lastEventAt);
           addUsage(ctx, event.result);
           traced?.done(event.result);
         }
@@ -117,7 +120,7 @@ export class GenerationService {
       // Always close the backend's iterator, even after `done`, so its own cleanup (freeing a slot
       // or a sequence) runs whether or not it did that work before yielding `done`.
       void Promise.resolve(iterator.return?.()).catch(() => undefined);
-      ctx.upstreamMs += performance.now() - started;
+      ctx.upstreamMs += (lastEventAt ?? performance.now()) - started;
     }
   }
 
@@ -126,10 +129,10 @@ export class GenerationService {
     result: GenerationResult,
     started: number,
     firstTokenAt: number | undefined,
+    now: number,
   ): void {
     this.metrics.promptTokens.inc(labels, result.usage.promptTokens);
     this.metrics.completionTokens.inc(labels, result.usage.completionTokens);
-    const now = performance.now();
     this.metrics.upstreamDuration.observe(labels, (now - started) / 1000);
     if (firstTokenAt !== undefined && result.usage.completionTokens > 1 && now > firstTokenAt) {
       const rate = (result.usage.completionTokens - 1) / ((now - firstTokenAt) / 1000);

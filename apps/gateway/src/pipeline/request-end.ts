@@ -43,7 +43,8 @@ export class RequestEnd {
     this.metrics.requests.inc(labels);
     this.metrics.requestDuration.observe(labels, totalMs / 1000);
     if (ctx.upstreamMs > 0) {
-      this.metrics.overhead.observe({ route: ctx.route }, Math.max(0, totalMs - ctx.upstreamMs) / 1000);
+      const untilMs = ctx.answeredAt === undefined ? totalMs : ctx.answeredAt - ctx.startedAt;
+      this.metrics.overhead.observe({ route: ctx.route }, Math.max(0, untilMs - ctx.upstreamMs) / 1000);
     }
   }
 
