@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { GatewayConfig } from '@gateway/config';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 
+import { CallerMetrics } from './caller-metrics';
 import { GatewayMetrics } from './gateway-metrics';
 import { MetricsController } from './metrics.controller';
 
@@ -13,7 +15,15 @@ import { MetricsController } from './metrics.controller';
       defaultMetrics: { enabled: false },
     }),
   ],
-  providers: [{ provide: GatewayMetrics, useFactory: () => new GatewayMetrics() }],
-  exports: [GatewayMetrics],
+  providers: [
+    { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
+    {
+      provide: CallerMetrics,
+      inject: [GatewayMetrics, GatewayConfig],
+      useFactory: (metrics: GatewayMetrics, config: GatewayConfig) =>
+        new CallerMetrics(metrics.registry, config.observability.metricsPerCaller),
+    },
+  ],
+  exports: [GatewayMetrics, CallerMetrics],
 })
 export class MetricsModule {}
