@@ -129,6 +129,8 @@ describe('OpenTelemetry traces', () => {
           },
         );
         expect(unsampled.status).toBe(200);
+        await (await fetch(`${url}/ready`)).text();
+        await (await fetch(`${url}/metrics`)).text();
       },
     ));
   });
@@ -140,6 +142,15 @@ describe('OpenTelemetry traces', () => {
       'service.name': 'gateway-under-test',
       'deployment.environment.name': 'e2e',
     });
+  });
+
+  it('traces no probe or scrape', () => {
+    const paths = spans.flatMap((s) => {
+      const path = s.attributes['url.path'];
+      return typeof path === 'string' ? [path] : [];
+    });
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.filter((path) => ['/health', '/ready', '/metrics'].includes(path))).toEqual([]);
   });
 
   it("continues the caller's trace with a server span, an admission span and a GenAI client span", () => {

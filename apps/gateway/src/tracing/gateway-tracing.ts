@@ -12,6 +12,9 @@ import { OtelRequestTrace } from './otel-request-trace';
 import { ATTR } from './span-attributes';
 import { createTracerProvider } from './tracer-provider';
 
+/** Probes and scrapes: a trace every few seconds per replica that nobody needs. */
+const UNTRACED_PATHS = new Set(['/health', '/ready', '/metrics']);
+
 /**
  * Starts each request's trace when tracing is configured (continuing the caller's W3C `traceparent`),
  * and flushes the spans still batched when the application shuts down. With tracing off, `start`
@@ -46,8 +49,17 @@ export class GatewayTracing implements OnApplicationShutdown {
     if (this.tracer === undefined) {
       return undefined;
     }
+    const path = pathOf(req);
+    if (UNTRACED_PATHS.has(path)) {
+      return undefined;
+    }
     const parent = this.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
-    return new OtelRequestTrace(this.tracer, this.settings, parent, req, { requestId, startedAt });
+    return new OtelRequestTrace(this.tracer, this.settings, parent, {
+      method: req.method ?? 'GET',
+      path,
+      requestId,
+      startedAt,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -68,4 +80,11 @@ export class GatewayTracing implements OnApplicationShutdown {
     }
     return attributes;
   }
+}
+
+/** The path without its query (which may carry credentials); Express rewrites `url` under middleware. */
+function pathOf(req: IncomingMessage): string {
+  const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  return queryAt === -1 ? url : url.slice(0, queryAt);
 }

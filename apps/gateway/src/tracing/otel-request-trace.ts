@@ -1,5 +1,3 @@
-import type { IncomingMessage } from 'node:http';
-
 import type { RequestOutcome } from '@gateway/errors';
 import type { GenerationRequest } from '@gateway/inference';
 import type { GenerationTrace, RequestTrace } from '@gateway/request-context';
@@ -22,25 +20,20 @@ export class OtelRequestTrace implements RequestTrace {
     private readonly tracer: Tracer,
     private readonly settings: GenerationTraceSettings,
     parent: Context,
-    req: IncomingMessage,
-    { requestId, startedAt }: { requestId: string; startedAt: number },
+    request: { method: string; path: string; requestId: string; startedAt: number },
   ) {
-    const method = req.method ?? 'GET';
-    this.startedAt = startedAt;
-    this.method = method;
+    this.method = request.method;
+    this.startedAt = request.startedAt;
     this.span = tracer.startSpan(
-      method,
+      request.method,
       {
         kind: SpanKind.SERVER,
-        startTime: startedAt,
+        startTime: request.startedAt,
         attributes: {
-          [ATTR.httpMethod]: method,
-          // The path only: a query string may carry credentials.
-          [ATTR.urlPath]: pathOf(
-            (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/',
-          ),
+          [ATTR.httpMethod]: request.method,
+          [ATTR.urlPath]: request.path,
           [ATTR.urlScheme]: 'http',
-          [ATTR.requestId]: requestId,
+          [ATTR.requestId]: request.requestId,
         },
       },
       parent,
@@ -75,9 +68,4 @@ export class OtelRequestTrace implements RequestTrace {
     }
     span.end(performance.now());
   }
-}
-
-function pathOf(url: string): string {
-  const queryAt = url.indexOf('?');
-  return queryAt === -1 ? url : url.slice(0, queryAt);
 }
