@@ -3,11 +3,11 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthGuard, AuthModule } from '@gateway/auth';
 import { ConfigModule, GatewayConfig } from '@gateway/config';
 import { HealthModule } from '@gateway/health';
-import { InferenceModule } from '@gateway/inference';
 import { MetricsModule } from '@gateway/metrics';
 import { RateLimitModule } from '@gateway/rate-limit';
 import { LoggerModule } from 'nestjs-pino';
 
+import { BackendsModule } from './backends/backends.module';
 import { GenerateModule } from './generate/generate.module';
 import { ErrorFilter } from './http/error.filter';
 import { loggerParams } from './http/logging';
@@ -27,7 +27,7 @@ import { GatewayTracing } from './tracing/gateway-tracing';
     ConfigModule.forRoot(),
     LoggerModule.forRootAsync({ inject: [GatewayConfig], useFactory: loggerParams }),
     MetricsModule,
-    InferenceModule,
+    BackendsModule,
     HealthModule,
     AuthModule,
     RateLimitModule,

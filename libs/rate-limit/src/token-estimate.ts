@@ -1,11 +1,13 @@
+import type { GenerationInput } from '@gateway/inference';
+
 const CHARS_PER_TOKEN = 4;
 
 /**
  * Tokens a request's input will take, before the backend has counted them: about one token per four
- * characters of every string in it (prompt, message contents, tool definitions...).
+ * characters of the prompt, or of every string in the messages (roles and contents alike).
  */
-export function estimateInputTokens(input: unknown): number {
-  return Math.ceil(textLength(input) / CHARS_PER_TOKEN);
+export function estimateInputTokens(input: GenerationInput): number {
+  return Math.ceil(textLength(input.kind === 'prompt' ? input.prompt : input.messages) / CHARS_PER_TOKEN);
 }
 
 /** Characters of every string inside a value; iterative, so no input can overflow the stack. */

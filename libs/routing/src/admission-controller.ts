@@ -1,8 +1,4 @@
-import {
-  GenerationCancelledError,
-  OverloadedError,
-  UpstreamUnavailableError,
-} from '@gateway/inference/inference.errors';
+import { GenerationCancelledError, OverloadedError, UpstreamUnavailableError } from '@gateway/inference';
 
 import { LeastLoadedSelector } from './endpoint-selection';
 import type { UpstreamEndpoint } from './upstream-endpoint';

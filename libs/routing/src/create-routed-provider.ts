@@ -1,5 +1,5 @@
 import type { RoutingConfig } from '@gateway/config';
-import type { InferenceProvider } from '@gateway/inference/inference.provider';
+import type { InferenceProvider } from '@gateway/inference';
 import { GatewayMetrics } from '@gateway/metrics';
 
 import { AdmissionController, SHED_REASONS, type AdmissionObserver } from './admission-controller';

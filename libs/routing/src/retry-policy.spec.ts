@@ -6,7 +6,7 @@ import {
   UpstreamServerError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
-} from '@gateway/inference/inference.errors';
+} from '@gateway/inference';
 
 import { backoffMs, isRetryable, verdictOf } from './retry-policy';
 

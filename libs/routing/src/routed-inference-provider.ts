@@ -4,13 +4,9 @@ import type {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
-import { collectStream } from '@gateway/inference/collect-stream';
-import {
-  GenerationCancelledError,
-  InferenceError,
-  UnknownModelError,
-} from '@gateway/inference/inference.errors';
-import type { InferenceProvider } from '@gateway/inference/inference.provider';
+import { collectStream } from '@gateway/inference';
+import { GenerationCancelledError, InferenceError, UnknownModelError } from '@gateway/inference';
+import type { InferenceProvider } from '@gateway/inference';
 import type {
   GenerationEvent,
   GenerationOptions,
@@ -18,7 +14,7 @@ import type {
   GenerationResult,
   ModelInfo,
   ModelStatus,
-} from '@gateway/inference/inference.types';
+} from '@gateway/inference';
 
 import type { AdmissionController, AttemptVerdict, Lease } from './admission-controller';
 import { backoffMs, isRetryable, verdictOf } from './retry-policy';

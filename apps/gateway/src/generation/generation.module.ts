@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { InferenceModule } from '@gateway/inference';
 import { RateLimitModule } from '@gateway/rate-limit';
 
 import { AdmissionService } from '../admission/admission.service';
@@ -9,8 +8,8 @@ import { GenerationResponder } from './generation-responder';
 import { GenerationService } from './generation.service';
 
 @Module({
-  imports: [InferenceModule, RateLimitModule],
+  imports: [RateLimitModule],
   providers: [AdmissionService, GenerationService, SseStreamer, GenerationResponder],
-  exports: [AdmissionService, GenerationService, GenerationResponder, InferenceModule],
+  exports: [AdmissionService, GenerationService, GenerationResponder],
 })
 export class GenerationModule {}

@@ -1,18 +1,16 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
-
+import { INFERENCE_PROVIDER, ModelCatalog, type InferenceProvider } from '@gateway/inference';
 import { GatewayMetrics } from '@gateway/metrics';
 import { createRoutedProvider } from '@gateway/routing';
 
-import { backendsFor } from './inference-backends';
-import { INFERENCE_PROVIDER } from './inference.constants';
-import { ModelCatalog } from './model-catalog';
-import type { InferenceProvider } from './inference.provider';
+import { backendsFor } from './backends';
 
 /**
- * Binds INFERENCE_PROVIDER to the configured backend(s) behind admission control and routing
+ * The composition root of inference: binds INFERENCE_PROVIDER to the configured backend(s) behind admission control and routing
  * (in-flight limits, wait queue, balancing, breakers, failover: see @gateway/routing).
  */
+@Global()
 @Module({
   providers: [
     {
@@ -34,4 +32,4 @@ import type { InferenceProvider } from './inference.provider';
   ],
   exports: [INFERENCE_PROVIDER, ModelCatalog],
 })
-export class InferenceModule {}
+export class BackendsModule {}

@@ -1,9 +1,7 @@
 import type { GatewayConfig } from '@gateway/config';
 import type { BackendSpec } from '@gateway/routing';
 
-import { EmbeddedLlamaService } from './embedded/embedded-llama.service';
-import { embeddedOptionsFrom } from './embedded/embedded-options';
-import { OllamaService } from './ollama/ollama.service';
+import { EmbeddedLlamaService, embeddedOptionsFrom, OllamaService } from '@gateway/inference';
 
 /**
  * The backends the configuration names: one per Ollama endpoint, each allowed MAX_INFLIGHT
