@@ -1,8 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { GatewayConfig } from '@gateway/config';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 
-import { CallerMetrics } from './caller-metrics';
 import { GatewayMetrics } from './gateway-metrics';
 import { MetricsController } from './metrics.controller';
 
@@ -15,15 +13,7 @@ import { MetricsController } from './metrics.controller';
       defaultMetrics: { enabled: false },
     }),
   ],
-  providers: [
-    { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
-    {
-      provide: CallerMetrics,
-      inject: [GatewayMetrics, GatewayConfig],
-      useFactory: (metrics: GatewayMetrics, config: GatewayConfig) =>
-        new CallerMetrics(metrics.registry, config.observability.metricsPerCaller),
-    },
-  ],
-  exports: [GatewayMetrics, CallerMetrics],
+  providers: [{ provide: GatewayMetrics, useFactory: () => new GatewayMetrics() }],
+  exports: [GatewayMetrics],
 })
 export class MetricsModule {}

@@ -1,11 +1,11 @@
-import { collectStream } from '@gateway/inference/collect-stream';
-import { UpstreamUnavailableError } from '@gateway/inference/inference.errors';
-import type { InferenceProvider } from '@gateway/inference/inference.provider';
-import type {
-  GenerationEvent,
-  GenerationOptions,
-  GenerationRequest,
-} from '@gateway/inference/inference.types';
+import {
+  collectStream,
+  UpstreamUnavailableError,
+  type GenerationEvent,
+  type GenerationOptions,
+  type GenerationRequest,
+  type InferenceProvider,
+} from '@gateway/inference';
 
 import { AdmissionController } from './admission-controller';
 import { CircuitBreaker } from './circuit-breaker';

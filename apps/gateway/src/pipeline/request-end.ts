@@ -13,7 +13,7 @@ const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * The one end-of-request step, run exactly once when the response closes, in a fixed order:
- * outcome -> metrics -> token settlement -> releases -> access log.
+ * outcome -> metrics -> server span -> token settlement -> releases -> access log.
  */
 @Injectable()
 export class RequestEnd {
