@@ -49,6 +49,7 @@ async function tracedRun(
   ollamaPort: number;
   receiver: OtlpReceiver;
   logs: AccessLog[];
+  output: string;
 }> {
   const receiver = await new OtlpReceiver().start();
   const ollama = await new FakeOllama().start();
@@ -69,7 +70,8 @@ async function tracedRun(
     await receiver.stop();
   }
   expect(await gateway.exited).toBe(0);
-  return { spans: receiver.spans, ollama, ollamaPort, receiver, logs: accessLogs(gateway.output()) };
+  const output = gateway.output();
+  return { spans: receiver.spans, ollama, ollamaPort, receiver, logs: accessLogs(output), output };
 }
 
 interface AccessLog {
@@ -92,9 +94,10 @@ describe('OpenTelemetry traces', () => {
   let receiver: OtlpReceiver;
   let logs: AccessLog[];
   let ollamaPort: number;
+  let output: string;
 
   beforeAll(async () => {
-    ({ spans, ollama, ollamaPort, receiver, logs } = await tracedRun(
+    ({ spans, ollama, ollamaPort, receiver, logs, output } = await tracedRun(
       {
         OTEL_SERVICE_NAME: 'gateway-under-test',
         OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e',
@@ -138,6 +141,9 @@ describe('OpenTelemetry traces', () => {
   it('exports over OTLP/HTTP JSON with the configured resource, flushed at shutdown', () => {
     expect(receiver.contentTypes.length).toBeGreaterThan(0);
     expect(receiver.contentTypes.every((type) => type.startsWith('application/json'))).toBe(true);
+    expect(output).toMatch(
+      /exporting spans to http:\/\/127\.0\.0\.1:\d+\/v1\/traces \(sampler parentbased_always_on, ratio 1\)/,
+    );
     expect(spans[0].resource).toMatchObject({
       'service.name': 'gateway-under-test',
       'deployment.environment.name': 'e2e',

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 import type { RequestTrace } from '@gateway/request-context';
 import { defaultTextMapGetter, ROOT_CONTEXT, type Attributes, type Tracer } from '@opentelemetry/api';
@@ -33,16 +33,16 @@ export class GatewayTracing implements OnApplicationShutdown {
     if (tracing.enabled && tracing.tracesUrl !== undefined) {
       this.provider = createTracerProvider({ ...tracing, tracesUrl: tracing.tracesUrl });
       this.tracer = this.provider.getTracer('llm-gateway');
+      const content = tracing.captureContent ? ', recording prompts and completions' : '';
+      new Logger('Tracing').log(
+        `exporting spans to ${tracing.tracesUrl} (sampler ${tracing.sampler}, ratio ${tracing.samplerRatio}${content})`,
+      );
     }
     this.settings = {
       providerName: config.inference.backend === 'ollama' ? 'ollama' : 'llama.cpp',
       captureContent: tracing.captureContent,
       serverAttributes: (endpoint) => this.serverAttributes(endpoint),
     };
-  }
-
-  get enabled(): boolean {
-    return this.tracer !== undefined;
   }
 
   start(req: IncomingMessage, requestId: string, startedAt: number): RequestTrace | undefined {
