@@ -132,6 +132,30 @@ describe('Server-Timing on generation responses', () => {
     });
   });
 
+  it('a generation that failed at the backend carries it too, on its error response', async () => {
+    const route = '/v1/chat/completions';
+    const before = await histograms(url, route);
+    ollama.next({ kind: 'error', status: 400, error: 'bad option' });
+    const res = await fetch(`${url}${route}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        model: 'qwen2.5:0.5b',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+      }),
+    });
+    expect(res.status).toBe(400);
+    await res.text();
+    const timing = parseServerTiming(res.headers.get('server-timing'));
+    expect(Object.keys(timing)).toEqual(['gateway', 'queue', 'upstream']);
+    expect(timing.upstream).toBeGreaterThan(0);
+    await eventually(async () => {
+      const now = await histograms(url, route);
+      expect(Math.abs(timing.gateway - (now.overhead - before.overhead))).toBeLessThan(1);
+    });
+  });
+
   it('a stream committed by a heartbeat before its first event carries only gateway', async () => {
     ollama.next({ kind: 'tokens', tokens: ['late'], firstTokenDelayMs: 1500 });
     const { status, timing } = await post(url, '/v1/generate', { prompt: 'hi', max_tokens: 4, stream: true });

@@ -27,14 +27,27 @@ export class GenerationResponder {
     answer: GenerationAnswer,
   ): Promise<void> {
     const signal = clientAbortSignal(res);
-    if ('stream' in answer) {
-      const events = this.generation.stream(ctx, request, signal);
-      return this.sse.relay(ctx, res, events, answer.stream);
+    try {
+      if ('stream' in answer) {
+        const events = this.generation.stream(ctx, request, signal);
+        return await this.sse.relay(ctx, res, events, answer.stream);
+      }
+      const result = await this.generation.generate(ctx, request, signal);
+      const body = answer.json(result);
+      stampTiming(ctx, res);
+      res.status(200).json(body);
+    } catch (error) {
+      // A failed generation answered with an HTTP error (by the error filter) still says where its time went.
+      if (!res.headersSent) {
+        stampTiming(ctx, res);
+      }
+      throw error;
     }
-    const result = await this.generation.generate(ctx, request, signal);
-    const body = answer.json(result);
-    ctx.answeredAt = performance.now();
-    res.setHeader(SERVER_TIMING_HEADER, completedTiming(ctx, ctx.answeredAt));
-    res.status(200).json(body);
   }
+}
+
+/** The answer is complete now: its Server-Timing and the overhead metric both count up to here. */
+function stampTiming(ctx: RequestContext, res: Response): void {
+  ctx.answeredAt = performance.now();
+  res.setHeader(SERVER_TIMING_HEADER, completedTiming(ctx, ctx.answeredAt));
 }
