@@ -1,6 +1,7 @@
 import type { DiscoverySource } from './discovery-source';
 import type { AuthMethod } from './env/auth.env';
 import type { InferenceBackend } from './env/inference.env';
+import type { TraceSampler } from './env/observability.env';
 import type { RateLimitFailMode } from './env/rate-limit.env';
 import type { LogLevel, NodeEnv } from './env/server.env';
 import type { SlotFailMode } from './env/slots.env';
@@ -130,6 +131,25 @@ export interface HttpHardeningConfig {
   corsOrigins: string[];
 }
 
+export interface TracingConfig {
+  /** An OTLP endpoint is set and neither OTEL_SDK_DISABLED nor OTEL_TRACES_EXPORTER=none turned it off. */
+  enabled: boolean;
+  /** Where spans are POSTed (OTLP/HTTP, JSON). */
+  tracesUrl?: string;
+  serviceName: string;
+  resourceAttributes: Record<string, string>;
+  sampler: TraceSampler;
+  samplerRatio: number;
+  /** Prompt and completion text on spans (explicit opt-in). */
+  captureContent: boolean;
+}
+
+export interface ObservabilityConfig {
+  tracing: TracingConfig;
+  /** Request and token counters labelled by caller id. */
+  metricsPerCaller: boolean;
+}
+
 /** The validated, typed configuration; the injection token for it too. */
 export class GatewayConfig {
   readonly server!: ServerConfig;
@@ -141,4 +161,5 @@ export class GatewayConfig {
   readonly slots!: SlotsConfig;
   readonly httpHardening!: HttpHardeningConfig;
   readonly routing!: RoutingConfig;
+  readonly observability!: ObservabilityConfig;
 }

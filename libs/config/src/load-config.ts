@@ -3,6 +3,7 @@ import { DiscoveryEnv } from './env/discovery.env';
 import { ConnectionsEnv } from './env/connections.env';
 import { HttpHardeningEnv } from './env/http-hardening.env';
 import { InferenceEnv } from './env/inference.env';
+import { ObservabilityEnv } from './env/observability.env';
 import { RateLimitEnv } from './env/rate-limit.env';
 import { RoutingEnv } from './env/routing.env';
 import { ServerEnv } from './env/server.env';
@@ -14,6 +15,7 @@ import { buildAuthConfig } from './sections/auth.section';
 import { buildConnectionsConfig } from './sections/connections.section';
 import { buildHttpHardeningConfig } from './sections/http-hardening.section';
 import { buildInferenceConfig } from './sections/inference.section';
+import { buildObservabilityConfig } from './sections/observability.section';
 import { buildRateLimitConfig } from './sections/rate-limit.section';
 import { buildRoutingConfig } from './sections/routing.section';
 import { buildServerConfig } from './sections/server.section';
@@ -34,6 +36,7 @@ const ENV_SCHEMAS: ReadonlyArray<new () => object> = [
   RateLimitEnv,
   SlotsEnv,
   HttpHardeningEnv,
+  ObservabilityEnv,
 ];
 
 /** Start-up stops with this error; its message lists every bad key at once. */
@@ -65,6 +68,7 @@ export function loadConfig(env: RawEnv = process.env): GatewayConfig {
     slots: buildSlotsConfig(env, problems),
     httpHardening: buildHttpHardeningConfig(env, problems),
     routing: buildRoutingConfig(context, inference.ollamaHost),
+    observability: buildObservabilityConfig(env, problems),
   });
   if (config.inference.backend === 'embedded' && config.routing.discovery.sources.length > 0) {
     problems.push('OLLAMA_DISCOVERY: applies to the Ollama backend only (set INFERENCE_BACKEND=ollama)');

@@ -165,8 +165,13 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
   ): AsyncGenerator<GenerationEvent, InferenceError | undefined> {
     let verdict: AttemptVerdict = 'neutral';
     let started = false;
+    let failure: unknown;
+    const observer = options.onAttempt?.(lease.endpoint.name);
+    const attemptOptions = observer
+      ? { ...options, headers: { ...options.headers, ...observer.headers } }
+      : options;
     try {
-      for await (const event of lease.endpoint.provider.stream(request, options)) {
+      for await (const event of lease.endpoint.provider.stream(request, attemptOptions)) {
         started = true;
         if (event.type === 'done') {
           // Consumers may stop pulling once they have `done`, so the slot is freed before handing it out.
@@ -179,6 +184,7 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
       }
       return undefined;
     } catch (error) {
+      failure = error;
       if (!(error instanceof InferenceError)) {
         throw error;
       }
@@ -190,6 +196,7 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
       return error;
     } finally {
       lease.release(verdict);
+      observer?.end(failure);
     }
   }
 

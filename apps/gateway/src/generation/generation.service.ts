@@ -17,6 +17,7 @@ import {
 import { GatewayMetrics } from '@gateway/metrics';
 import type { RequestContext } from '@gateway/request-context';
 
+import { REQUEST_ID_HEADER } from '../http/request-id';
 import { StreamDeadlines } from './stream-deadlines';
 
 /**
@@ -65,10 +66,22 @@ export class GenerationService {
     this.drain.deadline.addEventListener('abort', onDeadline, { once: true });
     const deadlines = new StreamDeadlines(this.config.timeouts, (error) => abort.abort(error));
     const started = performance.now();
+    ctx.upstreamStartedAt ??= started;
+    const traced = ctx.trace?.generation(request);
     let firstTokenAt: number | undefined;
+    /** The backend's last event: where upstream time ends, for the metric and for `ctx` alike. */
+    let lastEventAt: number | undefined;
     let finished = false;
     const iterator = this.provider
-      .stream(request, { signal: abort.signal, onAdmitted: (waitedMs) => (ctx.queueMs += waitedMs) })
+      .stream(request, {
+        signal: abort.signal,
+        onAdmitted: (waitedMs) => {
+          ctx.queueMs += waitedMs;
+          traced?.admitted(waitedMs);
+        },
+        headers: { [REQUEST_ID_HEADER]: ctx.requestId },
+        onAttempt: traced?.onAttempt,
+      })
       [Symbol.asyncIterator]();
     deadlines.start();
     try {
@@ -82,6 +95,7 @@ export class GenerationService {
         deadlines.progress();
         if (event.type === 'delta') {
           ctx.streamedTokens += 1;
+          traced?.delta(event.text, firstTokenAt === undefined);
           if (firstTokenAt === undefined) {
             firstTokenAt = performance.now();
             ctx.ttftMs ??= firstTokenAt - ctx.startedAt;
@@ -90,8 +104,10 @@ export class GenerationService {
         }
         if (event.type === 'done') {
           finished = true;
-          this.recordUsage(labels, event.result, started, firstTokenAt);
+          lastEventAt = performance.now();
+          this.recordUsage(labels, event.result, started, firstTokenAt, lastEventAt);
           addUsage(ctx, event.result);
+          traced?.done(event.result);
         }
         yield event;
         if (finished) {
@@ -99,9 +115,10 @@ export class GenerationService {
         }
       }
     } catch (error) {
-      throw abort.signal.aborted && abort.signal.reason instanceof InferenceError
-        ? abort.signal.reason
-        : error;
+      const failure =
+        abort.signal.aborted && abort.signal.reason instanceof InferenceError ? abort.signal.reason : error;
+      traced?.failed(failure);
+      throw failure;
     } finally {
       deadlines.stop();
       callerSignal.removeEventListener('abort', onCallerGone);
@@ -113,7 +130,7 @@ export class GenerationService {
       // Always close the backend's iterator, even after `done`, so its own cleanup (freeing a slot
       // or a sequence) runs whether or not it did that work before yielding `done`.
       void Promise.resolve(iterator.return?.()).catch(() => undefined);
-      ctx.upstreamMs += performance.now() - started;
+      ctx.upstreamMs += (lastEventAt ?? performance.now()) - started;
     }
   }
 
@@ -122,10 +139,10 @@ export class GenerationService {
     result: GenerationResult,
     started: number,
     firstTokenAt: number | undefined,
+    now: number,
   ): void {
     this.metrics.promptTokens.inc(labels, result.usage.promptTokens);
     this.metrics.completionTokens.inc(labels, result.usage.completionTokens);
-    const now = performance.now();
     this.metrics.upstreamDuration.observe(labels, (now - started) / 1000);
     if (firstTokenAt !== undefined && result.usage.completionTokens > 1 && now > firstTokenAt) {
       const rate = (result.usage.completionTokens - 1) / ((now - firstTokenAt) / 1000);
