@@ -14,6 +14,7 @@ import { ErrorFilter } from './http/error.filter';
 import { loggerParams } from './http/logging';
 import { DrainService } from './lifecycle/drain.service';
 import { StartupReportService } from './lifecycle/startup-report.service';
+import { OllamaApiModule } from './ollama-api/ollama-api.module';
 import { OpenAiModule } from './openai/openai.module';
 
 @Module({
@@ -27,6 +28,7 @@ import { OpenAiModule } from './openai/openai.module';
     RateLimitModule,
     GenerateModule,
     OpenAiModule,
+    OllamaApiModule,
   ],
   providers: [
     StartupReportService,

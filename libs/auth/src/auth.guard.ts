@@ -13,7 +13,7 @@ import { mayUseModel } from './model-access';
 import { attachPrincipal, type Principal } from './principal';
 
 /**
- * Authenticates every /v1/* call (probes and /metrics stay open) by API key or JWT, per AUTH_MODE,
+ * Authenticates every /v1/* and /api/* call (probes, /metrics and `/` stay open) by API key or JWT, per AUTH_MODE,
  * and refuses models the caller's entry does not allow.
  */
 @Injectable()
@@ -31,7 +31,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     // Express matches routes case-insensitively, so `/V1/generate` reaches the same handler.
-    if (this.config.auth.methods.length === 0 || !req.path.toLowerCase().startsWith('/v1/')) {
+    if (this.config.auth.methods.length === 0 || !isApiPath(req.path)) {
       return true;
     }
     const principal = await this.authenticate(req, context.switchToHttp().getResponse<Response>());
@@ -74,4 +74,10 @@ export class AuthGuard implements CanActivate {
     }
     return req.method === 'POST' && model === undefined ? this.catalog.resolve(undefined).id : undefined;
   }
+}
+
+/** OpenAI's and the gateway's routes under /v1/, Ollama's under /api/. */
+function isApiPath(path: string): boolean {
+  const lower = path.toLowerCase();
+  return lower.startsWith('/v1/') || lower.startsWith('/api/');
 }

@@ -80,6 +80,11 @@ export interface HttpHardeningConfig {
   corsOrigins: string[];
 }
 
+export interface OllamaApiConfig {
+  /** Off: the /api/* routes and `/` answer 404, as if the surface did not exist. */
+  enabled: boolean;
+}
+
 /** The validated, typed configuration; the injection token for it too. */
 export class GatewayConfig {
   readonly server!: ServerConfig;
@@ -89,4 +94,5 @@ export class GatewayConfig {
   readonly rateLimit!: RateLimitConfig;
   readonly httpHardening!: HttpHardeningConfig;
   readonly routing!: RoutingConfig;
+  readonly ollamaApi!: OllamaApiConfig;
 }

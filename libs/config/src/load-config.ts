@@ -1,6 +1,7 @@
 import { AuthEnv } from './env/auth.env';
 import { HttpHardeningEnv } from './env/http-hardening.env';
 import { InferenceEnv } from './env/inference.env';
+import { OllamaApiEnv } from './env/ollama-api.env';
 import { RateLimitEnv } from './env/rate-limit.env';
 import { RoutingEnv } from './env/routing.env';
 import { ServerEnv } from './env/server.env';
@@ -10,6 +11,7 @@ import type { RawEnv } from './parse-section';
 import { buildAuthConfig } from './sections/auth.section';
 import { buildHttpHardeningConfig } from './sections/http-hardening.section';
 import { buildInferenceConfig } from './sections/inference.section';
+import { buildOllamaApiConfig } from './sections/ollama-api.section';
 import { buildRateLimitConfig } from './sections/rate-limit.section';
 import { buildRoutingConfig } from './sections/routing.section';
 import { buildServerConfig } from './sections/server.section';
@@ -26,6 +28,7 @@ const ENV_SCHEMAS: ReadonlyArray<new () => object> = [
   AuthEnv,
   RateLimitEnv,
   HttpHardeningEnv,
+  OllamaApiEnv,
 ];
 
 /** Start-up stops with this error; its message lists every bad key at once. */
@@ -55,6 +58,7 @@ export function loadConfig(env: RawEnv = process.env): GatewayConfig {
     rateLimit: buildRateLimitConfig(env, problems),
     httpHardening: buildHttpHardeningConfig(env, problems),
     routing: buildRoutingConfig(context, inference.ollamaHost),
+    ollamaApi: buildOllamaApiConfig(env, problems),
   });
   if (problems.length > 0) {
     throw new ConfigValidationError(problems);

@@ -17,7 +17,8 @@ export class RequestMetricsMiddleware implements NestMiddleware {
     const observation: RequestObservation = { upstreamSeconds: 0 };
     // Probes and scrapes are counted as requests but are not API work in flight. (`req.path` is relative
     // to the catch-all mount here, so it is always `/`.) Express routes ignore case: `/V1/...` is API work.
-    const isApiCall = req.originalUrl.toLowerCase().startsWith('/v1/');
+    const url = req.originalUrl.toLowerCase();
+    const isApiCall = url.startsWith('/v1/') || url.startsWith('/api/');
     if (isApiCall) {
       this.metrics.inFlight.inc();
     }

@@ -1,8 +1,24 @@
 import type { ApiError } from './api-error';
 
-/** Routes that speak OpenAI's dialect answer errors in OpenAI's shape (matched like Express: any case). */
-export function isOpenAiRoute(path: string): boolean {
-  return /^\/v1\/(chat\/completions|completions|models|embeddings)(\/|$)/i.test(path);
+export type ErrorShape = 'openai' | 'ollama' | 'gateway';
+
+/**
+ * Which dialect a path's errors are told in (matched like Express: any case). Everything under /v1/
+ * speaks OpenAI's, unknown paths included, except the gateway's own /v1/generate; /api/ is Ollama's.
+ */
+export function errorShapeOf(path: string): ErrorShape {
+  if (/^\/api\//i.test(path)) {
+    return 'ollama';
+  }
+  if (/^\/v1\//i.test(path) && !/^\/v1\/generate\/?$/i.test(path)) {
+    return 'openai';
+  }
+  return 'gateway';
+}
+
+/** Ollama's API: `{"error": "<message>"}`, whatever the status. */
+export function ollamaErrorBody(error: ApiError): object {
+  return { error: error.message };
 }
 
 /** Our API: `{error: {code, message, request_id}}`. */
@@ -41,5 +57,17 @@ function openAiType(status: number): string {
       return 'rate_limit_error';
     default:
       return status < 500 ? 'invalid_request_error' : 'api_error';
+  }
+}
+
+/** The error body in the dialect of the route that failed. */
+export function errorBodyFor(path: string, error: ApiError, requestId: string | undefined): object {
+  switch (errorShapeOf(path)) {
+    case 'openai':
+      return openAiErrorBody(error);
+    case 'ollama':
+      return ollamaErrorBody(error);
+    default:
+      return gatewayErrorBody(error, requestId);
   }
 }

@@ -9,7 +9,7 @@ import {
 import { currentObservation, type RequestOutcome } from '@gateway/metrics';
 import type { Request, Response } from 'express';
 
-import { gatewayErrorBody, isOpenAiRoute, openAiErrorBody } from './error-body';
+import { errorBodyFor } from './error-body';
 import { toApiError } from './error-mapping';
 import { requestIdOf } from './request-id';
 
@@ -43,8 +43,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (error.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(error.retryAfterSeconds));
     }
-    const body = isOpenAiRoute(req.path) ? openAiErrorBody(error) : gatewayErrorBody(error, requestIdOf(req));
-    res.status(error.status).json(body);
+    res.status(error.status).json(errorBodyFor(req.path, error, requestIdOf(req)));
   }
 }
 

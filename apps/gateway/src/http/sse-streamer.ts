@@ -83,7 +83,8 @@ export class SseStreamer {
   }
 }
 
-function streamOutcome(error: ApiError): RequestOutcome {
+/** The request outcome of a stream that failed after its 200 was sent. */
+export function streamOutcome(error: ApiError): RequestOutcome {
   switch (error.code) {
     case 'cancelled':
       return 'cancelled';
