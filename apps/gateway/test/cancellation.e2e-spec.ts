@@ -75,6 +75,9 @@ describe('client disconnects stop the upstream generation', () => {
       '/v1/chat/completions',
       { model: MODEL, messages: [{ role: 'user', content: 'Long story' }], stream: true },
     ],
+    // Ollama's own API streams NDJSON by default.
+    ['/api/chat', { model: MODEL, messages: [{ role: 'user', content: 'Long story' }] }],
+    ['/api/generate', { model: MODEL, prompt: 'Tell a long story' }],
   ])('%s: leaving mid-stream closes the upstream stream at once', async (route, body) => {
     ollama.next(slowTokens);
     const before = await disconnects(route);

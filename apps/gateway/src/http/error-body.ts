@@ -67,7 +67,7 @@ export function errorBodyFor(path: string, error: ApiError, requestId: string | 
       return openAiErrorBody(error);
     case 'ollama':
       return ollamaErrorBody(error);
-    default:
+    case 'gateway':
       return gatewayErrorBody(error, requestId);
   }
 }

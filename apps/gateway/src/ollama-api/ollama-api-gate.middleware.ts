@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 
 import { ModelManagementRefusedError } from './model-management.error';
 
-const OLLAMA_SURFACE = /^\/(api(\/.*)?)?$/i;
+const OLLAMA_SURFACE = /^\/api(\/.*)?$/i;
 const MANAGEMENT = /^\/api\/(pull|push|create|copy|delete|blobs)(\/.*)?$/i;
 
 /**
