@@ -194,8 +194,8 @@ describe('POST /v1/generate', () => {
   });
 
   describe('other methods and paths', () => {
-    it('answers 404 in our error shape to an unknown route', async () => {
-      const res = await request(app.getHttpServer()).get('/v1/nothing-here').expect(404);
+    it('answers 404 in our error shape to an unknown route outside /v1/ (OpenAI territory)', async () => {
+      const res = await request(app.getHttpServer()).get('/nothing-here').expect(404);
       expect(res.body).toMatchObject({
         error: { code: 'not_found', request_id: res.headers['x-request-id'] },
       });
