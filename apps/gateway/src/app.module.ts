@@ -16,6 +16,7 @@ import { DrainService } from './lifecycle/drain.service';
 import { StartupReportService } from './lifecycle/startup-report.service';
 import { OllamaApiModule } from './ollama-api/ollama-api.module';
 import { OpenAiModule } from './openai/openai.module';
+import { ResponsesModule } from './responses/responses.module';
 
 @Module({
   imports: [
@@ -28,6 +29,7 @@ import { OpenAiModule } from './openai/openai.module';
     RateLimitModule,
     GenerateModule,
     OpenAiModule,
+    ResponsesModule,
     OllamaApiModule,
   ],
   providers: [

@@ -77,8 +77,8 @@ export class SseStreamer {
     if (apiError.code === 'internal_error') {
       this.logger.error({ err: error, requestId }, 'stream failed');
     }
-    if (!writer.closed) {
-      await writer.send(dialect.errorFrame(apiError, requestId));
+    for (const frame of [dialect.errorFrame(apiError, requestId)].flat()) {
+      await writer.send(frame);
     }
   }
 }
