@@ -75,6 +75,7 @@ describe('client disconnects stop the upstream generation', () => {
       '/v1/chat/completions',
       { model: MODEL, messages: [{ role: 'user', content: 'Long story' }], stream: true },
     ],
+    ['/v1/responses', { model: MODEL, input: 'Long story', stream: true }],
     // Ollama's own API streams NDJSON by default.
     ['/api/chat', { model: MODEL, messages: [{ role: 'user', content: 'Long story' }] }],
     ['/api/generate', { model: MODEL, prompt: 'Tell a long story' }],
