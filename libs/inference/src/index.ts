@@ -6,5 +6,6 @@ export * from './inference.provider';
 export * from './inference.types';
 export * from './model-catalog';
 export * from './model-names';
+export * from './tools.types';
 export * from './ollama/ollama.service';
 export * from './embedded/embedded-llama.service';

@@ -1,10 +1,17 @@
-export type FinishReason = 'stop' | 'length';
+import type { ToolCall, ToolUse } from './tools.types';
 
-export type ChatRole = 'system' | 'user' | 'assistant';
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
+
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
 export interface ChatMessage {
   role: ChatRole;
   content: string;
+  /** The calls an assistant message made (its content may then be empty). */
+  toolCalls?: ToolCall[];
+  /** On a `tool` message: the call it answers, and that call's function name. */
+  toolCallId?: string;
+  toolName?: string;
 }
 
 /** What to continue: a raw prompt, or a conversation rendered with the model's chat template. */
@@ -27,6 +34,10 @@ export interface GenerationRequest {
   model: string;
   input: GenerationInput;
   params: SamplingParams;
+  /** Functions the model may call (chat only). */
+  tools?: ToolUse;
+  /** The model's context window in tokens, when the model table or MODEL_CONTEXT_LENGTH sets one. */
+  contextLength?: number;
 }
 
 export interface TokenUsage {
@@ -45,12 +56,20 @@ export interface GenerationResult {
   model: string;
   text: string;
   finishReason: FinishReason;
+  /** Calls the model made, in order; absent or empty when it answered with text only. */
+  toolCalls?: ToolCall[];
   usage: TokenUsage;
   timings: GenerationTimings;
 }
 
-/** A stream yields text deltas and ends with exactly one `done` event; anything else is a failure. */
-export type GenerationEvent = { type: 'delta'; text: string } | { type: 'done'; result: GenerationResult };
+/**
+ * A stream yields text deltas and whole tool calls, and ends with exactly one `done` event; anything else
+ * is a failure.
+ */
+export type GenerationEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'tool_call'; call: ToolCall }
+  | { type: 'done'; result: GenerationResult };
 
 export interface GenerationOptions {
   /** Aborting it stops generation and releases the backend's slot. */

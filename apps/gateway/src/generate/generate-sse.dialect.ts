@@ -17,6 +17,10 @@ export class GenerateSseDialect implements SseDialect {
     if (event.type === 'delta') {
       return [jsonFrame({ text: event.text }, 'delta')];
     }
+    if (event.type === 'tool_call') {
+      // A prompt without tools never produces calls.
+      return [];
+    }
     const { result } = event;
     return [
       jsonFrame(

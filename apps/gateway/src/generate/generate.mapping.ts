@@ -1,4 +1,4 @@
-import type { GenerationRequest, GenerationResult } from '@gateway/inference';
+import type { FinishReason, GenerationRequest, GenerationResult } from '@gateway/inference';
 
 import type { GenerateRequestDto } from './dto/generate-request.dto';
 
@@ -6,7 +6,7 @@ export interface GenerateResponseBody {
   generated_text: string;
   prompt: string;
   tokens_generated: number;
-  finish_reason: 'stop' | 'length';
+  finish_reason: FinishReason;
   model: string;
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
   timings: { load_ms?: number; prompt_eval_ms?: number; eval_ms?: number };

@@ -1,24 +1,22 @@
-import type { ChatMessage, GenerationRequest, SamplingParams } from '@gateway/inference';
+import type { GenerationRequest, SamplingParams } from '@gateway/inference';
 
 import type { ChatCompletionRequestDto, ResponseFormat } from './dto/chat-completion-request.dto';
 import { DEFAULT_COMPLETION_TOKENS, type CompletionRequestDto } from './dto/completion-request.dto';
-import { contentText } from './dto/message-content.validator';
 import { MAX_OUTPUT_TOKENS, type OpenAiSamplingDto } from './dto/openai-sampling.dto';
+import { toChatMessages } from './openai-messages.mapping';
 import { OpenAiParamError } from './openai-param.error';
+import { toToolUse } from './openai-tools.mapping';
 
 export function toChatGenerationRequest(body: ChatCompletionRequestDto, model: string): GenerationRequest {
-  const messages: ChatMessage[] = body.messages.map((message) => ({
-    // `developer` is the newer name OpenAI gives to system instructions.
-    role: message.role === 'developer' ? 'system' : message.role,
-    content: contentText(message.content),
-  }));
+  const tools = toToolUse(body);
   return {
     model,
-    input: { kind: 'chat', messages },
+    input: { kind: 'chat', messages: toChatMessages(body.messages) },
     params: {
       ...samplingParams(body, chatMaxTokens(body)),
       format: toFormat(body.response_format),
     },
+    ...(tools ? { tools } : {}),
   };
 }
 

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 import type { GenerationResult } from '@gateway/inference';
 
+import { toOpenAiToolCalls } from './openai-tools.mapping';
+
 /** What every response and chunk of one completion shares. */
 export interface CompletionIdentity {
   id: string;
@@ -40,12 +42,26 @@ export function toChatCompletion(identity: CompletionIdentity, result: Generatio
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: result.text, refusal: null },
+        message: toAssistantMessage(result),
         logprobs: null,
         finish_reason: result.finishReason,
       },
     ],
     usage: toOpenAiUsage(result),
+  };
+}
+
+/** With tool calls, OpenAI sends `content: null` unless the model also wrote text. */
+function toAssistantMessage(result: GenerationResult): object {
+  const calls = result.toolCalls ?? [];
+  if (calls.length === 0) {
+    return { role: 'assistant', content: result.text, refusal: null };
+  }
+  return {
+    role: 'assistant',
+    content: result.text === '' ? null : result.text,
+    refusal: null,
+    tool_calls: toOpenAiToolCalls(calls),
   };
 }
 

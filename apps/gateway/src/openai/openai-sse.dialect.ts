@@ -1,9 +1,10 @@
-import type { FinishReason, GenerationEvent } from '@gateway/inference';
+import type { FinishReason, GenerationEvent, ToolCall } from '@gateway/inference';
 
 import type { ApiError } from '../http/api-error';
 import { openAiErrorBody } from '../http/error-body';
 import { jsonFrame, type SseDialect, type SseFrame } from '../http/sse-dialect';
 import { toOpenAiUsage, type CompletionIdentity } from './openai-response.mapping';
+import { toolCallDeltas } from './openai-tools.mapping';
 
 const DONE: SseFrame = { data: '[DONE]' };
 
@@ -21,6 +22,9 @@ abstract class OpenAiSseDialect implements SseDialect {
   framesFor(event: GenerationEvent): SseFrame[] {
     if (event.type === 'delta') {
       return [this.chunk(this.deltaChoice(event.text))];
+    }
+    if (event.type === 'tool_call') {
+      return this.toolCallChoices(event.call).map((choice) => this.chunk(choice));
     }
     const frames = [this.chunk(this.finishChoice(event.result.finishReason))];
     if (this.includeUsage) {
@@ -40,6 +44,7 @@ abstract class OpenAiSseDialect implements SseDialect {
   protected abstract readonly object: string;
   protected abstract deltaChoice(text: string): object;
   protected abstract finishChoice(reason: FinishReason): object;
+  protected abstract toolCallChoices(call: ToolCall): object[];
 
   private chunk(choice: object): SseFrame {
     // With include_usage, OpenAI marks every chunk before the last as carrying no usage.
@@ -59,11 +64,23 @@ abstract class OpenAiSseDialect implements SseDialect {
 export class ChatChunkDialect extends OpenAiSseDialect {
   protected readonly object = 'chat.completion.chunk';
   private roleSent = false;
+  private toolCalls = 0;
 
   protected deltaChoice(text: string): object {
-    const delta = this.roleSent ? { content: text } : { role: 'assistant', content: text };
+    return this.choice({ content: text });
+  }
+
+  protected toolCallChoices(call: ToolCall): object[] {
+    const index = this.toolCalls++;
+    return toolCallDeltas(index, call).map((delta, i) =>
+      this.choice(i === 0 && !this.roleSent ? { content: null, ...delta } : delta),
+    );
+  }
+
+  private choice(delta: object): object {
+    const withRole = this.roleSent ? delta : { role: 'assistant', ...delta };
     this.roleSent = true;
-    return { index: 0, delta, logprobs: null, finish_reason: null };
+    return { index: 0, delta: withRole, logprobs: null, finish_reason: null };
   }
 
   protected finishChoice(reason: FinishReason): object {
@@ -81,5 +98,10 @@ export class TextCompletionChunkDialect extends OpenAiSseDialect {
 
   protected finishChoice(reason: FinishReason): object {
     return { index: 0, text: '', logprobs: null, finish_reason: reason };
+  }
+
+  protected toolCallChoices(): object[] {
+    // Completions carry no tools.
+    return [];
   }
 }

@@ -1,4 +1,4 @@
-import type { ChatHistoryItem, ChatWrapper, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import type { ChatWrapper, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 
 import { UpstreamRejectedError } from '../inference.errors';
 import type {
@@ -9,6 +9,7 @@ import type {
   GenerationResult,
   SamplingParams,
 } from '../inference.types';
+import { toChatHistory } from './embedded-chat-history';
 import { IncrementalDetokenizer } from './incremental-detokenizer';
 import { abortError } from './sequence-pool';
 import { StopSequences } from './stop-sequences';
@@ -107,13 +108,7 @@ function prepareInput(engine: EngineHandle, input: GenerationInput, params: Samp
     const tokens = model.tokens.shouldPrependBosToken && bos !== null ? [bos, ...text] : text;
     return { tokens, stops };
   }
-  const chatHistory: ChatHistoryItem[] = input.messages.map((message) =>
-    message.role === 'assistant'
-      ? { type: 'model', response: [message.content] }
-      : { type: message.role, text: message.content },
-  );
-  chatHistory.push({ type: 'model', response: [] });
-  const state = engine.chatWrapper.generateContextState({ chatHistory });
+  const state = engine.chatWrapper.generateContextState({ chatHistory: toChatHistory(input.messages) });
   const textTriggers = state.stopGenerationTriggers
     .filter((trigger) => trigger.values.every((value) => typeof value === 'string'))
     .map((trigger) => trigger.toString());

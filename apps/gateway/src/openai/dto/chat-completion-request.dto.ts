@@ -7,9 +7,13 @@ import {
   IsIn,
   IsInt,
   IsObject,
+  IsNotEmpty,
   IsOptional,
+  IsString,
   Max,
+  MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
@@ -17,25 +21,51 @@ import { IsMessageContent } from './message-content.validator';
 import { MAX_OUTPUT_TOKENS, OpenAiSamplingDto } from './openai-sampling.dto';
 import { AcceptOnly, AcceptOnlyEmpty } from './openai-validators';
 import { IsResponseFormat } from './response-format.validator';
+import {
+  IsToolCallList,
+  IsToolChoice,
+  IsToolList,
+  type OpenAiToolCallDto,
+  type OpenAiToolChoice,
+  type OpenAiToolDto,
+} from './tools.validator';
 
 export const MAX_MESSAGES = 1024;
-const NO_TOOLS = 'is not supported: this gateway does not offer tool or function calling';
+const MAX_NAME_LENGTH = 256;
+const OLD_FUNCTIONS = 'is not supported: send tools and tool_choice instead (OpenAI deprecated functions)';
 
 export class ChatMessageDto {
-  @IsIn(['system', 'developer', 'user', 'assistant'], {
-    message: 'role must be one of system, developer, user, assistant (tool messages are not supported)',
+  @IsIn(['system', 'developer', 'user', 'assistant', 'tool'], {
+    message: 'role must be one of system, developer, user, assistant, tool',
   })
-  role!: 'system' | 'developer' | 'user' | 'assistant';
+  role!: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
+  /** An assistant message that only calls tools may leave its content out (or null). */
+  @ValidateIf(
+    (m: ChatMessageDto) => m.role !== 'assistant' || (m.content !== undefined && m.content !== null),
+  )
   @IsMessageContent()
-  content!: string | Array<{ type: 'text'; text: string }>;
+  content!: string | Array<{ type: 'text'; text: string }> | null;
+
+  /** A participant name (multi-agent apps send one per message); chat templates have no slot for it. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_NAME_LENGTH)
+  name?: string;
 
   /** Echoed back from our own responses, so accepted when null. */
   @AcceptOnly([], 'is not supported in requests')
   refusal?: null;
 
-  @AcceptOnlyEmpty(NO_TOOLS)
-  tool_calls?: unknown[];
+  @IsOptional()
+  @IsToolCallList()
+  tool_calls?: OpenAiToolCallDto[];
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_NAME_LENGTH)
+  tool_call_id?: string;
 }
 
 /** Body of POST /v1/chat/completions, in OpenAI's names. */
@@ -71,19 +101,21 @@ export class ChatCompletionRequestDto extends OpenAiSamplingDto {
   @AcceptOnly([0], 'is not supported: token log probabilities are not available')
   top_logprobs?: number;
 
-  @AcceptOnlyEmpty(NO_TOOLS)
-  tools?: unknown[];
+  @IsOptional()
+  @IsToolList()
+  tools?: OpenAiToolDto[];
 
-  @AcceptOnly(['none'], `must be "none": ${NO_TOOLS.replace('is not supported: ', '')}`)
-  tool_choice?: string;
+  @IsOptional()
+  @IsToolChoice()
+  tool_choice?: OpenAiToolChoice;
 
-  @AcceptOnlyEmpty(NO_TOOLS)
+  @AcceptOnlyEmpty(OLD_FUNCTIONS)
   functions?: unknown[];
 
-  @AcceptOnly(['none'], `must be "none": ${NO_TOOLS.replace('is not supported: ', '')}`)
+  @AcceptOnly(['none'], `must be "none": ${OLD_FUNCTIONS.replace('is not supported: ', '')}`)
   function_call?: string;
 
-  /** Meaningless without tools, so any boolean is accepted. */
+  /** `false`: at most one tool call per answer. */
   @IsOptional()
   @IsBoolean()
   parallel_tool_calls?: boolean;

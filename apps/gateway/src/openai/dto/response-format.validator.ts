@@ -48,11 +48,17 @@ function jsonSchemaProblem(spec: unknown): string | undefined {
   if (!isPlainObject(schema)) {
     return 'json_schema.schema must be a JSON schema object';
   }
+  const size = schemaSizeProblem(schema);
+  return size ? `json_schema.schema ${size}` : undefined;
+}
+
+/** Bounds every schema a caller sends (response formats, tool parameters). */
+export function schemaSizeProblem(schema: Record<string, unknown>): string | undefined {
   if (JSON.stringify(schema).length > MAX_SCHEMA_BYTES) {
-    return `json_schema.schema must be at most ${MAX_SCHEMA_BYTES} bytes`;
+    return `must be at most ${MAX_SCHEMA_BYTES} bytes`;
   }
   if (depthOf(schema) > MAX_SCHEMA_DEPTH) {
-    return `json_schema.schema must be nested at most ${MAX_SCHEMA_DEPTH} levels deep`;
+    return `must be nested at most ${MAX_SCHEMA_DEPTH} levels deep`;
   }
   return undefined;
 }
