@@ -10,10 +10,14 @@ export class OllamaNdjsonDialect implements NdjsonDialect {
   constructor(private readonly answer: OllamaAnswer) {}
 
   linesFor(event: GenerationEvent): object[] {
-    if (event.type === 'delta') {
-      return [this.answer.chunk(event.text)];
+    switch (event.type) {
+      case 'delta':
+        return [this.answer.chunk(event.text)];
+      case 'tool_call':
+        return [this.answer.toolCallChunk(event.call)];
+      case 'done':
+        return [this.answer.final(event.result, '')];
     }
-    return [this.answer.final(event.result, '')];
   }
 
   errorLine(error: ApiError): object {

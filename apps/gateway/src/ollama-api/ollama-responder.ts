@@ -30,6 +30,6 @@ export class OllamaResponder {
       return this.ndjson.relay(req, res, route, events, new OllamaNdjsonDialect(answer));
     }
     const result = await this.generation.generate(route, request, signal);
-    res.status(200).json(answer.final(result, result.text));
+    res.status(200).json(answer.final(result, result.text, result.toolCalls));
   }
 }

@@ -1,4 +1,4 @@
-import type { GenerationResult } from '@gateway/inference';
+import type { FinishReason, GenerationResult, ToolCall } from '@gateway/inference';
 
 const NS_PER_MS = 1_000_000;
 
@@ -24,16 +24,23 @@ export class OllamaAnswer {
     return { ...this.head(), ...this.text(text), done: false };
   }
 
-  /** The last object of a stream (`text` empty), or the whole answer (`text` joined). */
-  final(result: GenerationResult, text: string): object {
+  /** A call the model made: Ollama streams each one whole, its arguments as an object. */
+  toolCallChunk(call: ToolCall): object {
+    this.firstTokenAt ??= performance.now();
+    const message = { role: 'assistant', content: '', tool_calls: [toOllamaToolCall(call)] };
+    return { ...this.head(), message, done: false };
+  }
+
+  /** The last object of a stream (`text` empty), or the whole answer (`text` joined, with its calls). */
+  final(result: GenerationResult, text: string, calls: ToolCall[] = []): object {
     const ended = performance.now();
     const { loadMs, promptEvalMs, evalMs } = result.timings;
     const firstToken = this.firstTokenAt;
     return {
       ...this.head(),
-      ...this.text(text),
+      ...this.text(text, calls),
       done: true,
-      done_reason: result.finishReason,
+      done_reason: toDoneReason(result.finishReason),
       total_duration: ns(ended - this.started),
       ...positive('load_duration', loadMs),
       prompt_eval_count: result.usage.promptTokens,
@@ -52,8 +59,12 @@ export class OllamaAnswer {
     return { model: this.model, created_at: new Date().toISOString() };
   }
 
-  private text(text: string): object {
-    return this.endpoint === 'chat' ? { message: { role: 'assistant', content: text } } : { response: text };
+  private text(text: string, calls: ToolCall[] = []): object {
+    if (this.endpoint === 'generate') {
+      return { response: text };
+    }
+    const toolCalls = calls.length > 0 ? { tool_calls: calls.map(toOllamaToolCall) } : {};
+    return { message: { role: 'assistant', content: text, ...toolCalls } };
   }
 }
 
@@ -64,4 +75,20 @@ function ns(ms: number): number {
 /** Ollama leaves out durations that are zero or unknown. */
 function positive(field: string, ms: number | undefined): Record<string, number> {
   return ms !== undefined && ms > 0 ? { [field]: ns(ms) } : {};
+}
+
+/** Ollama says `stop` when a model ends its turn with tool calls. */
+function toDoneReason(reason: FinishReason): 'stop' | 'length' {
+  return reason === 'length' ? 'length' : 'stop';
+}
+
+/** Ollama's calls carry their arguments as an object (backends report them as JSON text). */
+function toOllamaToolCall(call: ToolCall): object {
+  let args: unknown;
+  try {
+    args = JSON.parse(call.arguments);
+  } catch {
+    args = {};
+  }
+  return { function: { name: call.name, arguments: args } };
 }

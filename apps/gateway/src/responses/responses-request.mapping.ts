@@ -1,26 +1,14 @@
-import type { ChatMessage, GenerationRequest, SamplingParams } from '@gateway/inference';
+import type { GenerationRequest, SamplingParams } from '@gateway/inference';
 
 import { MAX_OUTPUT_TOKENS } from '../openai/dto/openai-sampling.dto';
-import { inputText } from './dto/response-input.validator';
 import type { ResponsesRequestDto } from './dto/responses-request.dto';
 import type { TextFormat } from './dto/text-format.validator';
+import { toConversation, toResponsesToolUse } from './responses-input.mapping';
 
 /** `instructions` become the first system message; `developer` items are system instructions too. */
 export function toResponsesGenerationRequest(body: ResponsesRequestDto, model: string): GenerationRequest {
-  const messages: ChatMessage[] = [];
-  if (body.instructions) {
-    messages.push({ role: 'system', content: body.instructions });
-  }
-  if (typeof body.input === 'string') {
-    messages.push({ role: 'user', content: body.input });
-  } else {
-    for (const item of body.input) {
-      messages.push({
-        role: item.role === 'developer' ? 'system' : item.role,
-        content: inputText(item.content),
-      });
-    }
-  }
+  const messages = toConversation(body.instructions, body.input);
+  const tools = toResponsesToolUse(body);
   return {
     model,
     input: { kind: 'chat', messages },
@@ -30,6 +18,7 @@ export function toResponsesGenerationRequest(body: ResponsesRequestDto, model: s
       topP: body.top_p ?? undefined,
       format: toFormat(body.text?.format),
     },
+    ...(tools ? { tools } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import type { GenerationResult } from '@gateway/inference';
+import type { GenerationResult, ToolCall } from '@gateway/inference';
 
 import type { ApiError } from '../http/api-error';
 import type { ResponsesRequestDto } from './dto/responses-request.dto';
@@ -14,13 +14,17 @@ export interface OutputText {
   logprobs: [];
 }
 
+/** Ids in OpenAI's style (`resp_…`, `msg_…`, `fc_…`). */
+export function newItemId(prefix: 'resp' | 'msg' | 'fc'): string {
+  return `${prefix}_${randomBytes(24).toString('hex')}`;
+}
+
 /**
- * One response being answered: its ids, what the request asked for (echoed as OpenAI does), and the
+ * One response being answered: its id, what the request asked for (echoed as OpenAI does), and the
  * response object in each state. Nothing is stored, so `store` is always false.
  */
 export class ResponseDraft {
-  readonly id = `resp_${randomBytes(24).toString('hex')}`;
-  readonly messageId = `msg_${randomBytes(24).toString('hex')}`;
+  readonly id = newItemId('resp');
   readonly createdAt = Math.floor(Date.now() / 1000);
 
   constructor(
@@ -35,27 +39,28 @@ export class ResponseDraft {
   }
 
   /** The finished response: completed, or incomplete when the token limit cut it. */
-  finished(result: GenerationResult, text: string): object {
+  finished(result: GenerationResult, output: object[]): object {
     const status = finalStatus(result);
     return {
-      ...this.object(status, [this.message(status, text)], usageOf(result)),
+      ...this.object(status, output, usageOf(result)),
       ...(status === 'incomplete' ? { incomplete_details: { reason: 'max_output_tokens' } } : {}),
     };
   }
 
-  failed(error: ApiError, text: string | undefined): object {
-    const output = text === undefined ? [] : [this.message('incomplete', text)];
-    return { ...this.object('failed', output, null), error: { code: error.code, message: error.message } };
+  /** A whole (non-streamed) answer: its text as one message, then one item per function call. */
+  whole(result: GenerationResult): object {
+    const calls = result.toolCalls ?? [];
+    const status = finalStatus(result);
+    const message =
+      result.text !== '' || calls.length === 0 ? [messageItem(newItemId('msg'), status, result.text)] : [];
+    return this.finished(result, [
+      ...message,
+      ...calls.map((call) => functionCallItem(newItemId('fc'), call, 'completed')),
+    ]);
   }
 
-  message(status: ResponseStatus, text?: string): object {
-    return {
-      id: this.messageId,
-      type: 'message',
-      status,
-      role: 'assistant',
-      content: text === undefined ? [] : [outputText(text)],
-    };
+  failed(error: ApiError, output: object[]): object {
+    return { ...this.object('failed', output, null), error: { code: error.code, message: error.message } };
   }
 
   private object(status: ResponseStatus, output: object[], usage: object | null): object {
@@ -81,7 +86,13 @@ export class ResponseDraft {
       temperature: body.temperature ?? null,
       text: { format: body.text?.format ?? { type: 'text' }, verbosity: 'medium' },
       tool_choice: body.tool_choice ?? 'auto',
-      tools: [],
+      tools: (body.tools ?? []).map((tool) => ({
+        type: 'function',
+        name: tool.name,
+        description: tool.description ?? null,
+        parameters: tool.parameters ?? null,
+        strict: tool.strict ?? null,
+      })),
       top_logprobs: 0,
       top_p: body.top_p ?? null,
       truncation: 'disabled',
@@ -90,6 +101,26 @@ export class ResponseDraft {
       metadata: body.metadata ?? {},
     };
   }
+}
+
+/** An assistant message item; `text` undefined while it has no content part yet. */
+export function messageItem(id: string, status: ResponseStatus, text?: string): object {
+  return {
+    id,
+    type: 'message',
+    status,
+    role: 'assistant',
+    content: text === undefined ? [] : [outputText(text)],
+  };
+}
+
+export function functionCallItem(
+  id: string,
+  call: ToolCall,
+  status: ResponseStatus,
+  args = call.arguments,
+): object {
+  return { id, type: 'function_call', status, arguments: args, call_id: call.id, name: call.name };
 }
 
 export function outputText(text: string): OutputText {

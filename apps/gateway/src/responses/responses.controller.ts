@@ -28,9 +28,7 @@ export class ResponsesController {
       res,
       RESPONSES_ROUTE,
       request,
-      body.stream
-        ? { stream: new ResponsesSseDialect(draft) }
-        : { json: (result) => draft.finished(result, result.text) },
+      body.stream ? { stream: new ResponsesSseDialect(draft) } : { json: (result) => draft.whole(result) },
     );
   }
 }

@@ -4,6 +4,21 @@ import { ValidateByPath } from './validate-by-path';
 
 export type InputRole = 'user' | 'assistant' | 'system' | 'developer';
 
+/** A call the model made earlier in the conversation, sent back by the client. */
+export interface InputFunctionCall {
+  type: 'function_call';
+  call_id: string;
+  name: string;
+  arguments: string;
+}
+
+/** The client's result of a call. */
+export interface InputFunctionCallOutput {
+  type: 'function_call_output';
+  call_id: string;
+  output: string | Array<{ type: 'input_text' | 'output_text'; text: string }>;
+}
+
 /** A validated message item: text content as a string or as text parts. */
 export interface InputMessage {
   type?: 'message';
@@ -11,7 +26,9 @@ export interface InputMessage {
   content: string | Array<{ type: 'input_text' | 'output_text'; text: string }>;
 }
 
-export type ResponseInput = string | InputMessage[];
+export type InputItem = InputMessage | InputFunctionCall | InputFunctionCallOutput;
+
+export type ResponseInput = string | InputItem[];
 
 const ROLES = new Set<unknown>(['user', 'assistant', 'system', 'developer']);
 const TEXT_PARTS = new Set<unknown>(['input_text', 'output_text']);
@@ -48,8 +65,11 @@ function itemProblem(item: unknown): string | undefined {
     return ' must be an object';
   }
   const type = item.type ?? 'message';
-  if (type === 'function_call' || type === 'function_call_output') {
-    return ` of type "${String(type)}" is not supported: this gateway does not offer function calling on /v1/responses`;
+  if (type === 'function_call') {
+    return functionCallProblem(item);
+  }
+  if (type === 'function_call_output') {
+    return functionCallOutputProblem(item);
   }
   if (type !== 'message') {
     return ` of type ${JSON.stringify(type)} is not supported: only message items with text are`;
@@ -85,7 +105,49 @@ function contentProblem(content: unknown): string | undefined {
   return undefined;
 }
 
+const CALL_KEYS = new Set(['type', 'id', 'call_id', 'name', 'arguments', 'status']);
+const OUTPUT_KEYS = new Set(['type', 'id', 'call_id', 'output', 'status']);
+
+function functionCallProblem(item: Record<string, unknown>): string | undefined {
+  const unknown = Object.keys(item).filter((key) => !CALL_KEYS.has(key));
+  if (unknown.length > 0) {
+    return ` has unknown fields: ${unknown.join(', ')}`;
+  }
+  if (typeof item.call_id !== 'string' || item.call_id === '') {
+    return '.call_id must be a non-empty string';
+  }
+  if (typeof item.name !== 'string' || item.name === '') {
+    return '.name must be a non-empty string';
+  }
+  return typeof item.arguments === 'string' && isJsonObjectText(item.arguments)
+    ? undefined
+    : '.arguments must be a JSON object encoded as a string';
+}
+
+function functionCallOutputProblem(item: Record<string, unknown>): string | undefined {
+  const unknown = Object.keys(item).filter((key) => !OUTPUT_KEYS.has(key));
+  if (unknown.length > 0) {
+    return ` has unknown fields: ${unknown.join(', ')}`;
+  }
+  if (typeof item.call_id !== 'string' || item.call_id === '') {
+    return '.call_id must be a non-empty string';
+  }
+  if (typeof item.output === 'string') {
+    return undefined;
+  }
+  const problem = contentProblem(item.output);
+  return problem === undefined ? undefined : problem.replace('.content', '.output');
+}
+
+function isJsonObjectText(text: string): boolean {
+  try {
+    return isPlainObject(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
 /** The text of a validated message's content. */
-export function inputText(content: InputMessage['content']): string {
+export function inputText(content: InputMessage['content'] | InputFunctionCallOutput['output']): string {
   return typeof content === 'string' ? content : content.map((part) => part.text).join('\n');
 }

@@ -15,7 +15,12 @@ import {
 import { MAX_OUTPUT_TOKENS } from '../../openai/dto/openai-sampling.dto';
 import { AcceptOnly, AcceptOnlyEmpty } from '../../openai/dto/openai-validators';
 import { IsResponseInput, type ResponseInput } from './response-input.validator';
-import { IsNoTools } from './response-tools.validator';
+import {
+  IsResponseToolChoice,
+  IsResponseTools,
+  type ResponseFunctionTool,
+  type ResponseToolChoice,
+} from './response-tools.validator';
 import { IsTextOptions, type TextOptions } from './text-format.validator';
 
 const finite = { allowNaN: false, allowInfinity: false };
@@ -65,12 +70,13 @@ export class ResponsesRequestDto {
   @IsTextOptions()
   text?: TextOptions | null;
 
-  @IsNoTools()
-  tools?: unknown[] | null;
+  @IsOptional()
+  @IsResponseTools()
+  tools?: ResponseFunctionTool[] | null;
 
-  /** Without tools, "auto" and "none" both mean plain text. */
-  @AcceptOnly(['auto', 'none'], 'must be "auto" or "none": no tools are available')
-  tool_choice?: string | null;
+  @IsOptional()
+  @IsResponseToolChoice()
+  tool_choice?: ResponseToolChoice | null;
 
   @IsOptional()
   @IsBoolean()
