@@ -223,12 +223,16 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
     it.each([
       ['n', { n: 2 }, 'must be 1'],
       ['logit_bias', { logit_bias: { '50256': -100 } }, 'not supported'],
-      ['tools', { tools: [{ type: 'function', function: { name: 'f' } }] }, 'tool'],
+      ['tools', { tools: [{ type: 'code_interpreter' }] }, 'only function tools'],
       ['logprobs', { logprobs: true }, 'log probabilities'],
       ['temperature', { temperature: 3 }, 'temperature'],
       ['stop', { stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop'],
-      ['messages.0.role', { messages: [{ role: 'tool', content: 'x' }] }, 'tool messages are not supported'],
-      ['messages.0.name', { messages: [{ role: 'user', content: 'x', name: 'bob' }] }, 'should not exist'],
+      ['messages.0.role', { messages: [{ role: 'function', content: 'x' }] }, 'role must be one of'],
+      [
+        'messages[0].tool_call_id',
+        { messages: [{ role: 'tool', content: 'x' }] },
+        'tool_call_id is required',
+      ],
       ['messages.0.content', { messages: [{ role: 'user', content: [{ type: 'image_url' }] }] }, 'image_url'],
       ['response_format', { response_format: { type: 'json_schema' } }, 'json_schema'],
       ['max_tokens', { max_tokens: 5, max_completion_tokens: 6 }, 'disagree'],
@@ -313,7 +317,7 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
       );
       expect(completion.choices[0].message.content).toBe('Kubernetes runs containers for you.');
       const upstream = lastUpstreamBody();
-      expect(upstream.options).toEqual({ num_predict: 8192 });
+      expect(upstream.options).toEqual({ num_predict: 8192, temperature: 1 });
       expect(upstream.format).toBeUndefined();
     });
 

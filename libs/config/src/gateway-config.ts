@@ -19,6 +19,8 @@ export interface InferenceConfig {
   ollamaHost: string;
   modelName: string;
   modelPath?: string;
+  /** Context window of the served model(s) on Ollama (`num_ctx`); undefined leaves Ollama's default. */
+  contextLength?: number;
   embeddedThreads: number;
   embeddedContextSize: number;
   embeddedParallel: number;

@@ -1,4 +1,5 @@
 export * from './collect-stream';
+export * from './context-length';
 export * from './inference.constants';
 export * from './inference.errors';
 export * from './inference.module';

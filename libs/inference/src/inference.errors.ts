@@ -3,6 +3,8 @@ export type InferenceErrorCode =
   | 'upstream_busy'
   | 'model_not_found'
   | 'upstream_rejected'
+  | 'context_length_exceeded'
+  | 'unsupported_parameter'
   | 'upstream_timeout'
   | 'upstream_protocol_error'
   | 'upstream_error'
@@ -44,6 +46,37 @@ export class ModelNotFoundError extends InferenceError {
 /** The backend rejected the request's content (bad option, prompt too long for the context...). */
 export class UpstreamRejectedError extends InferenceError {
   readonly code = 'upstream_rejected';
+}
+
+/** The prompt does not fit in the model's context window (OpenAI's code and wording, so clients recognise it). */
+export class ContextLengthExceededError extends InferenceError {
+  readonly code = 'context_length_exceeded';
+
+  constructor(
+    readonly contextLength: number,
+    readonly promptTokens: number,
+    /** The request field that is too long (`messages`, `prompt`, `input`). */
+    readonly param: string,
+    options?: { cause?: unknown; estimated?: boolean },
+  ) {
+    super(
+      `This model's maximum context length is ${contextLength} tokens. However, your ${param} resulted in ` +
+        `${options?.estimated ? 'an estimated ' : ''}${promptTokens} tokens. Please reduce the length of the ${param}.`,
+      options,
+    );
+  }
+}
+
+/** The request asks for something this backend or model cannot do; 400 naming the field and the backend. */
+export class UnsupportedParameterError extends InferenceError {
+  readonly code = 'unsupported_parameter';
+
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export type TimeoutPhase = 'first_token' | 'idle' | 'total' | 'connect';

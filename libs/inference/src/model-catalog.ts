@@ -22,11 +22,15 @@ export class ModelCatalog {
   private readonly endpointsByModel = new Map<string, string[] | undefined>();
 
   constructor(config: GatewayConfig) {
-    const { modelName, backend } = config.inference;
+    const { modelName, backend, contextLength } = config.inference;
     const { modelsFile, ollamaHosts } = config.routing;
-    this.entries = modelsFile
+    const entries = modelsFile
       ? loadModelTable(modelsFile, backend === 'ollama' ? ollamaHosts : undefined)
       : [{ id: modelName, backendModel: modelName, aliases: [] }];
+    // MODEL_CONTEXT_LENGTH is the context of every model whose row does not say its own.
+    this.entries = entries.map((entry) =>
+      entry.contextLength === undefined && contextLength !== undefined ? { ...entry, contextLength } : entry,
+    );
     // Requests look names up on every call: normalise them once here.
     for (const entry of this.entries) {
       for (const name of [entry.id, ...entry.aliases]) {

@@ -16,13 +16,20 @@ export interface ModelTableEntry {
   aliases: string[];
   /** Endpoints (configured OLLAMA_HOSTS) that serve it; undefined means all of them. */
   endpoints?: string[];
+  /** Context window in tokens (Ollama's `num_ctx`); undefined leaves the backend's default. */
+  contextLength?: number;
+  /** The model turns text into vectors (`/v1/embeddings`) rather than generating. */
+  embeddings?: boolean;
 }
 
-const ENTRY_KEYS = new Set(['id', 'backendModel', 'aliases', 'endpoints']);
+const ENTRY_KEYS = new Set(['id', 'backendModel', 'aliases', 'endpoints', 'contextLength', 'embeddings']);
+const MIN_CONTEXT = 256;
+const MAX_CONTEXT = 1_048_576;
 const PUBLIC_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 
 /**
- * Reads and validates a model table (JSON or YAML: `{models: [{id, backendModel, aliases?, endpoints?}]}`).
+ * Reads and validates a model table (JSON or YAML: `{models: [{id, backendModel, aliases?, endpoints?,
+ * contextLength?, embeddings?}]}`).
  * Every problem is reported at once; endpoints must be among `knownHosts` so that the table can never
  * point the gateway at a host the operator did not configure.
  */
@@ -80,7 +87,29 @@ function parseEntry(
     record.endpoints === undefined
       ? undefined
       : endpointList(record.endpoints, `${where}.endpoints`, knownHosts, problems);
-  return { id, backendModel, aliases, endpoints };
+  const contextLength = optionalContextLength(record.contextLength, `${where}.contextLength`, problems);
+  if (record.embeddings !== undefined && typeof record.embeddings !== 'boolean') {
+    problems.push(`${where}.embeddings: must be true or false`);
+  }
+  return {
+    id,
+    backendModel,
+    aliases,
+    endpoints,
+    ...(contextLength === undefined ? {} : { contextLength }),
+    ...(record.embeddings === true ? { embeddings: true } : {}),
+  };
+}
+
+function optionalContextLength(value: unknown, where: string, problems: string[]): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_CONTEXT || value > MAX_CONTEXT) {
+    problems.push(`${where}: must be a whole number of tokens from ${MIN_CONTEXT} to ${MAX_CONTEXT}`);
+    return undefined;
+  }
+  return value;
 }
 
 function publicName(value: unknown, where: string, problems: string[]): string {

@@ -20,7 +20,7 @@ export class GenerateController {
   @Post('generate')
   async generate(@Body() body: GenerateRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const model = this.catalog.defaultEntry;
-    const request = toGenerationRequest(body, model.backendModel);
+    const request = { ...toGenerationRequest(body, model.backendModel), contextLength: model.contextLength };
     await this.responder.respond(
       req,
       res,

@@ -1,5 +1,11 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { InferenceError, OverloadedError, type InferenceErrorCode } from '@gateway/inference';
+import {
+  ContextLengthExceededError,
+  InferenceError,
+  OverloadedError,
+  UnsupportedParameterError,
+  type InferenceErrorCode,
+} from '@gateway/inference';
 
 import type { ApiError } from './api-error';
 
@@ -9,6 +15,8 @@ const INFERENCE_STATUS: Record<InferenceErrorCode, number> = {
   // The configured model missing is the server's configuration problem, not the caller's.
   model_not_found: HttpStatus.SERVICE_UNAVAILABLE,
   upstream_rejected: HttpStatus.BAD_REQUEST,
+  context_length_exceeded: HttpStatus.BAD_REQUEST,
+  unsupported_parameter: HttpStatus.BAD_REQUEST,
   upstream_timeout: HttpStatus.GATEWAY_TIMEOUT,
   upstream_protocol_error: HttpStatus.BAD_GATEWAY,
   upstream_error: HttpStatus.BAD_GATEWAY,
@@ -42,6 +50,7 @@ export function toApiError(error: unknown): ApiError {
       status: INFERENCE_STATUS[error.code],
       code: error.code,
       message: error.message,
+      ...(hasParam(error) ? { param: error.param } : {}),
       retryAfterSeconds:
         error instanceof OverloadedError ? error.retryAfterSeconds : RETRYABLE_AFTER_SECONDS[error.code],
     };
@@ -54,6 +63,11 @@ export function toApiError(error: unknown): ApiError {
     code: 'internal_error',
     message: 'internal server error',
   };
+}
+
+/** Errors about one request field name it, as OpenAI's `param`. */
+function hasParam(error: InferenceError): error is InferenceError & { param: string } {
+  return error instanceof ContextLengthExceededError || error instanceof UnsupportedParameterError;
 }
 
 function fromHttpException(error: HttpException): ApiError {

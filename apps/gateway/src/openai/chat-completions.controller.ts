@@ -24,7 +24,10 @@ export class ChatCompletionsController {
     @Res() res: Response,
   ): Promise<void> {
     const entry = this.catalog.resolve(body.model);
-    const request = toChatGenerationRequest(body, entry.backendModel);
+    const request = {
+      ...toChatGenerationRequest(body, entry.backendModel),
+      contextLength: entry.contextLength,
+    };
     const identity = newIdentity('chatcmpl', entry.id);
     const includeUsage = body.stream_options?.include_usage === true;
     await this.responder.respond(

@@ -20,7 +20,10 @@ export class CompletionsController {
   @Post('completions')
   async create(@Body() body: CompletionRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const entry = this.catalog.resolve(body.model);
-    const request = toCompletionGenerationRequest(body, entry.backendModel);
+    const request = {
+      ...toCompletionGenerationRequest(body, entry.backendModel),
+      contextLength: entry.contextLength,
+    };
     const identity = newIdentity('cmpl', entry.id);
     const includeUsage = body.stream_options?.include_usage === true;
     await this.responder.respond(

@@ -28,6 +28,17 @@ export class InferenceEnv {
   @MinLength(1)
   MODEL_PATH?: string;
 
+  /**
+   * Context window (tokens) of the served model on Ollama, sent as `num_ctx`; unset leaves Ollama's own
+   * default (OLLAMA_CONTEXT_LENGTH). Also the default of model-table rows without `contextLength`.
+   */
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(256)
+  @Max(1_048_576)
+  MODEL_CONTEXT_LENGTH?: number;
+
   @ToInt()
   @IsInt()
   @Min(1)

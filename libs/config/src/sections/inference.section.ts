@@ -26,6 +26,7 @@ export function buildInferenceConfig({ env, nodeEnv, problems }: SectionContext)
     ollamaHost,
     modelName: inference.MODEL_NAME ?? defaultModelName(backend, inference.MODEL_PATH),
     modelPath: inference.MODEL_PATH,
+    contextLength: inference.MODEL_CONTEXT_LENGTH,
     embeddedThreads: inference.EMBEDDED_THREADS,
     embeddedContextSize: inference.EMBEDDED_CONTEXT_SIZE,
     embeddedParallel: inference.EMBEDDED_PARALLEL,

@@ -1,15 +1,23 @@
-import type { ChatWrapper, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import type {
+  ChatWrapper,
+  LlamaContextSequence,
+  LlamaModel,
+  SequenceEvaluateOptions,
+  Token,
+} from 'node-llama-cpp';
 
-import { UpstreamRejectedError } from '../inference.errors';
+import { completionBudget } from '../context-length';
+import { parseForcedToolCall } from '../forced-tool-call';
+import { DEFAULT_TEMPERATURE } from '../inference.constants';
 import type {
   FinishReason,
   GenerationEvent,
-  GenerationInput,
   GenerationRequest,
   GenerationResult,
   SamplingParams,
 } from '../inference.types';
-import { toChatHistory } from './embedded-chat-history';
+import { toChatHistory, toChatModelFunctions } from './embedded-chat-history';
+import { prepareConstraints, type GrammarFactory } from './embedded-constraints';
 import { IncrementalDetokenizer } from './incremental-detokenizer';
 import { abortError } from './sequence-pool';
 import { StopSequences } from './stop-sequences';
@@ -20,7 +28,11 @@ export interface EngineHandle {
   chatWrapper: ChatWrapper;
   /** Tokens one sequence holds. */
   contextSize: number;
+  grammarFor: GrammarFactory;
 }
+
+/** OpenAI's penalties count tokens generated so far; the engine looks at this many of the latest. */
+const PENALTY_WINDOW = 256;
 
 interface PreparedInput {
   tokens: Token[];
@@ -39,13 +51,12 @@ export async function* generateOnSequence(
   publicName: string,
   signal?: AbortSignal,
 ): AsyncGenerator<GenerationEvent, GenerationResult> {
-  const { tokens, stops } = prepareInput(engine, request.input, request.params);
-  if (tokens.length >= engine.contextSize) {
-    throw new UpstreamRejectedError(
-      `the prompt is ${tokens.length} tokens; the embedded context holds ${engine.contextSize}`,
-    );
-  }
-  const budget = Math.min(request.params.maxTokens, engine.contextSize - tokens.length);
+  const constraints = await prepareConstraints(request, engine.grammarFor);
+  const { tokens, stops } = prepareInput(engine, request);
+  const budget = completionBudget(request.input, tokens.length, request.params.maxTokens, engine.contextSize);
+  const generated: Token[] = [];
+  const forced = constraints.forcedCall !== undefined;
+  let held = '';
   const detokenizer = new IncrementalDetokenizer<Token>((t, last) => engine.model.detokenize(t, false, last));
   const stopper = new StopSequences(stops);
   const started = performance.now();
@@ -53,7 +64,11 @@ export async function* generateOnSequence(
   let completionTokens = 0;
   let finishReason: FinishReason = 'stop';
   let stoppedByString = false;
-  for await (const token of sequence.evaluate(tokens, samplingOptions(request.params))) {
+  const options = {
+    ...samplingOptions(request.params, generated),
+    grammarEvaluationState: constraints.grammar,
+  };
+  for await (const token of sequence.evaluate(tokens, options)) {
     if (signal?.aborted) {
       throw abortError(signal);
     }
@@ -62,8 +77,11 @@ export async function* generateOnSequence(
       break;
     }
     completionTokens += 1;
+    generated.push(token);
     const piece = stopper.push(detokenizer.push(token));
-    if (piece.text) {
+    if (piece.text && forced) {
+      held += piece.text;
+    } else if (piece.text) {
       yield { type: 'delta', text: piece.text };
     }
     if (piece.stopped) {
@@ -78,9 +96,18 @@ export async function* generateOnSequence(
   if (!stoppedByString) {
     const rest = stopper.push(detokenizer.flush());
     const tail = rest.stopped ? rest.text : rest.text + stopper.flush();
-    if (tail) {
+    if (tail && forced) {
+      held += tail;
+    } else if (tail) {
       yield { type: 'delta', text: tail };
     }
+  }
+  if (forced && finishReason === 'length') {
+    // Cut off by the token limit, the call is incomplete: it is reported as the text it is.
+    yield { type: 'delta', text: held };
+  } else if (forced) {
+    yield { type: 'tool_call', call: parseForcedToolCall(held) };
+    finishReason = 'tool_calls';
   }
   const ended = performance.now();
   return {
@@ -95,11 +122,29 @@ export async function* generateOnSequence(
   };
 }
 
-function samplingOptions(params: SamplingParams): Parameters<LlamaContextSequence['evaluate']>[1] {
-  return { temperature: params.temperature ?? 0, topP: params.topP, seed: params.seed };
+function samplingOptions(params: SamplingParams, generated: Token[]): SequenceEvaluateOptions {
+  const { presencePenalty = 0, frequencyPenalty = 0 } = params;
+  const penalised = presencePenalty !== 0 || frequencyPenalty !== 0;
+  return {
+    temperature: params.temperature ?? DEFAULT_TEMPERATURE,
+    topP: params.topP,
+    seed: params.seed,
+    ...(penalised
+      ? {
+          repeatPenalty: {
+            punishTokens: () => generated.slice(-PENALTY_WINDOW),
+            maxPunishTokens: PENALTY_WINDOW,
+            // OpenAI has no multiplicative repeat penalty: only its two additive ones apply.
+            penalty: 1,
+            presencePenalty,
+            frequencyPenalty,
+          },
+        }
+      : {}),
+  };
 }
 
-function prepareInput(engine: EngineHandle, input: GenerationInput, params: SamplingParams): PreparedInput {
+function prepareInput(engine: EngineHandle, { input, params, tools }: GenerationRequest): PreparedInput {
   const stops = params.stop?.filter((stop) => stop.length > 0) ?? [];
   const { model } = engine;
   if (input.kind === 'prompt') {
@@ -108,7 +153,12 @@ function prepareInput(engine: EngineHandle, input: GenerationInput, params: Samp
     const tokens = model.tokens.shouldPrependBosToken && bos !== null ? [bos, ...text] : text;
     return { tokens, stops };
   }
-  const state = engine.chatWrapper.generateContextState({ chatHistory: toChatHistory(input.messages) });
+  // The chat template documents the tools the model is offered (a forced call is shaped by its grammar).
+  const offered = tools && tools.choice.type !== 'none' ? tools.definitions : [];
+  const state = engine.chatWrapper.generateContextState({
+    chatHistory: toChatHistory(input.messages),
+    ...(offered.length > 0 ? { availableFunctions: toChatModelFunctions(offered) } : {}),
+  });
   const textTriggers = state.stopGenerationTriggers
     .filter((trigger) => trigger.values.every((value) => typeof value === 'string'))
     .map((trigger) => trigger.toString());

@@ -14,6 +14,7 @@ import type {
 } from '../inference.types';
 import { sameModel } from '../model-names';
 import { generateOnSequence, type EngineHandle } from './embedded-generation';
+import { grammarFactory } from './embedded-grammar';
 import { assertReadable, EmbeddedModelFileError, ensureTestModel } from './embedded-model-file';
 import type { EmbeddedLlamaOptions } from './embedded-options';
 import { logEmbeddedStartup } from './embedded-startup-log';
@@ -199,7 +200,16 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
     // Resolving a chat template can block for a second: do it once, before the model counts as loaded.
     const chatWrapper = lib.resolveChatWrapper(model);
     const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
-    this.engine = { llama, model, context, chatWrapper, contextSize, pool: new SequencePool(sequences) };
+    const grammarFor = grammarFactory(lib, llama, model);
+    this.engine = {
+      llama,
+      model,
+      context,
+      chatWrapper,
+      contextSize,
+      grammarFor,
+      pool: new SequencePool(sequences),
+    };
     this.logger.log(
       `embedded model '${options.publicName}' loaded in ${Math.round(performance.now() - started)} ms ` +
         `(context ${contextSize} tokens x ${options.parallel} sequences, ${options.threads} thread(s), chat wrapper ${chatWrapper.wrapperName})`,

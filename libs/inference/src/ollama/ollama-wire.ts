@@ -1,14 +1,39 @@
-import type { ChatResponse, GenerateResponse, Options } from 'ollama';
-
+import { DEFAULT_TEMPERATURE } from '../inference.constants';
 import type { FinishReason, GenerationResult, SamplingParams } from '../inference.types';
 
 const NS_PER_MS = 1_000_000;
 
+/** The `options` the gateway sets on Ollama's native API. */
+export interface OllamaOptions {
+  num_predict: number;
+  num_ctx?: number;
+  temperature?: number;
+  top_p?: number;
+  seed?: number;
+  stop?: string[];
+  presence_penalty?: number;
+  frequency_penalty?: number;
+}
+
+/** The counters and durations of Ollama's final (`done: true`) chunk; Ollama omits those that are zero. */
+export interface OllamaFinalChunk {
+  model?: string;
+  done_reason?: string;
+  prompt_eval_count?: number;
+  eval_count?: number;
+  load_duration?: number;
+  prompt_eval_duration?: number;
+  eval_duration?: number;
+}
+
 /** Maps our sampling parameters onto Ollama's `options` (its names, its units). */
-export function toOllamaOptions(params: SamplingParams): Partial<Options> {
-  const options: Partial<Options> = { num_predict: params.maxTokens };
-  if (params.temperature !== undefined) {
-    options.temperature = params.temperature;
+export function toOllamaOptions(params: SamplingParams, contextLength?: number): OllamaOptions {
+  const options: OllamaOptions = {
+    num_predict: params.maxTokens,
+    temperature: params.temperature ?? DEFAULT_TEMPERATURE,
+  };
+  if (contextLength !== undefined) {
+    options.num_ctx = contextLength;
   }
   if (params.topP !== undefined) {
     options.top_p = params.topP;
@@ -36,7 +61,7 @@ export function toFinishReason(doneReason: string | undefined): FinishReason {
 }
 
 /** The final chunk's counters and durations; Ollama omits the fields that are zero. */
-export function toFinalResult(model: string, chunk: GenerateResponse | ChatResponse): GenerationResult {
+export function toFinalResult(model: string, chunk: OllamaFinalChunk): GenerationResult {
   return {
     model: chunk.model || model,
     text: '',

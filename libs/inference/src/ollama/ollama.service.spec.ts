@@ -151,10 +151,10 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
       });
     });
 
-    it('sends only num_predict when no other option is set, and no empty stop list', async () => {
+    it('sends only num_predict and the default temperature when nothing else is set, and no empty stop list', async () => {
       ollama.next({ kind: 'tokens', tokens: ['x'] });
       await service.generate(promptRequest({ maxTokens: 8, stop: [] }));
-      expect(ollama.generationCalls()[0].body.options).toEqual({ num_predict: 8 });
+      expect(ollama.generationCalls()[0].body.options).toEqual({ num_predict: 8, temperature: 1 });
     });
 
     it('passes a JSON schema as the format', async () => {

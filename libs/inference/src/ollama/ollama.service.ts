@@ -14,7 +14,8 @@ import type {
 import { normaliseModelName } from '../model-names';
 import { toInferenceError } from './ollama-errors';
 import { createOllamaAgent, createScopedFetch } from './ollama-fetch';
-import { toFinalResult, toOllamaOptions } from './ollama-wire';
+import { OllamaChunkReader } from './ollama-chunk-reader';
+import { buildOllamaRequest, type OllamaRequest } from './ollama-request-body';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -42,15 +43,15 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const client = this.client(signal);
     try {
-      const chunks = await this.open(client, request);
+      const upstream = buildOllamaRequest(request);
+      const reader = new OllamaChunkReader(request);
+      const chunks = await this.open(client, upstream);
       for await (const chunk of chunks) {
-        const text = 'message' in chunk ? chunk.message?.content : chunk.response;
-        if (text) {
-          yield { type: 'delta', text };
-        }
-        if (chunk.done) {
-          yield { type: 'done', result: toFinalResult(request.model, chunk) };
-          return;
+        for (const event of reader.read(chunk)) {
+          yield event;
+          if (event.type === 'done') {
+            return;
+          }
         }
       }
     } catch (error) {
@@ -116,13 +117,11 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
 
   private open(
     client: Ollama,
-    request: GenerationRequest,
+    upstream: OllamaRequest,
   ): Promise<AsyncIterable<GenerateResponse | ChatResponse>> {
-    const { model, input, params } = request;
-    const common = { model, options: toOllamaOptions(params), format: params.format, stream: true as const };
-    if (input.kind === 'chat') {
-      return client.chat({ ...common, messages: input.messages });
+    if (upstream.path === '/api/chat') {
+      return client.chat(upstream.body);
     }
-    return client.generate({ ...common, prompt: input.prompt });
+    return client.generate(upstream.body);
   }
 }
