@@ -1,6 +1,6 @@
 import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
-import { ModelCatalog, normaliseModelName } from '@gateway/inference';
+import { ModelCatalog, normaliseModelName, type CatalogEntry } from '@gateway/inference';
 import type { Request, Response } from 'express';
 
 import { OllamaChatRequestDto } from './dto/ollama-chat-request.dto';
@@ -28,7 +28,10 @@ export class OllamaGenerationController {
   @Post('chat')
   async chat(@Body() body: OllamaChatRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const entry = this.catalog.resolve(body.model);
-    const request = toOllamaChatGenerationRequest(body, entry.backendModel, this.contextLimit());
+    const request = {
+      ...toOllamaChatGenerationRequest(body, entry.backendModel, this.contextLimit(entry)),
+      contextLength: entry.contextLength,
+    };
     const answer = new OllamaAnswer('chat', normaliseModelName(entry.id));
     await this.responder.respond(req, res, OLLAMA_CHAT_ROUTE, request, answer, body.stream !== false);
   }
@@ -40,7 +43,10 @@ export class OllamaGenerationController {
     @Res() res: Response,
   ): Promise<void> {
     const entry = this.catalog.resolve(body.model);
-    const request = toOllamaGenerateGenerationRequest(body, entry.backendModel, this.contextLimit());
+    const request = {
+      ...toOllamaGenerateGenerationRequest(body, entry.backendModel, this.contextLimit(entry)),
+      contextLength: entry.contextLength,
+    };
     const answer = new OllamaAnswer('generate', normaliseModelName(entry.id));
     if (!body.prompt) {
       // Ollama answers an empty prompt by loading the model; the gateway's models are always served.
@@ -50,9 +56,9 @@ export class OllamaGenerationController {
     await this.responder.respond(req, res, OLLAMA_GENERATE_ROUTE, request, answer, body.stream !== false);
   }
 
-  /** The embedded engine's window is configured here; an Ollama server's is its own setting. */
-  private contextLimit(): ContextLimit {
+  /** The model's configured context, else the embedded engine's window; unknown for an Ollama default. */
+  private contextLimit(entry: CatalogEntry): ContextLimit {
     const { backend, embeddedContextSize } = this.config.inference;
-    return backend === 'embedded' ? embeddedContextSize : undefined;
+    return entry.contextLength ?? (backend === 'embedded' ? embeddedContextSize : undefined);
   }
 }

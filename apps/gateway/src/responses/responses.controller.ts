@@ -21,7 +21,10 @@ export class ResponsesController {
   @Post('responses')
   async create(@Body() body: ResponsesRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const entry = this.catalog.resolve(body.model);
-    const request = toResponsesGenerationRequest(body, entry.backendModel);
+    const request = {
+      ...toResponsesGenerationRequest(body, entry.backendModel),
+      contextLength: entry.contextLength,
+    };
     const draft = new ResponseDraft(body, entry.id);
     await this.responder.respond(
       req,
