@@ -1,8 +1,12 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 
+import { INFERENCE_PROVIDER, type InferenceProvider } from '@gateway/inference';
+
 import { GenerationModule } from '../generation/generation.module';
+import { EMBEDDER, embedderOf } from './embedder';
 import { NdjsonStreamer } from './ndjson-streamer';
 import { OllamaApiGateMiddleware } from './ollama-api-gate.middleware';
+import { OllamaEmbedController } from './ollama-embed.controller';
 import { OllamaGenerationController } from './ollama-generation.controller';
 import { OllamaModelsController } from './ollama-models.controller';
 import { OllamaResponder } from './ollama-responder';
@@ -11,8 +15,21 @@ import { OllamaRootController } from './ollama-root.controller';
 /** Ollama's native API (/api/chat, /api/generate, /api/tags...) over whichever backend is configured. */
 @Module({
   imports: [GenerationModule],
-  controllers: [OllamaGenerationController, OllamaModelsController, OllamaRootController],
-  providers: [NdjsonStreamer, OllamaResponder],
+  controllers: [
+    OllamaGenerationController,
+    OllamaEmbedController,
+    OllamaModelsController,
+    OllamaRootController,
+  ],
+  providers: [
+    NdjsonStreamer,
+    OllamaResponder,
+    {
+      provide: EMBEDDER,
+      inject: [INFERENCE_PROVIDER],
+      useFactory: (provider: InferenceProvider) => embedderOf(provider) ?? null,
+    },
+  ],
 })
 export class OllamaApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
