@@ -51,7 +51,7 @@ export class OllamaModelsController {
       template: '',
       details,
       model_info: {},
-      capabilities: ['completion'],
+      capabilities: entry.embeddings === true ? ['embedding'] : ['completion'],
       modified_at,
     };
   }
