@@ -191,6 +191,69 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
     });
   });
 
+  describe('tools', () => {
+    const weather = {
+      type: 'function',
+      function: {
+        name: 'get_weather',
+        description: 'Current weather of a city',
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    };
+
+    it('a call comes back whole with object arguments; its result goes back with tool_name', async () => {
+      ollama.next({ kind: 'tool_calls', calls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] });
+      const messages = [{ role: 'user', content: 'Weather in Paris?' }];
+      const first = await client.chat({ model: MODEL, messages, tools: [weather] });
+      expect(first.message.tool_calls).toEqual([
+        { function: { name: 'get_weather', arguments: { city: 'Paris' } } },
+      ]);
+      expect(first).toMatchObject({ done: true, done_reason: 'stop' });
+      expect(ollama.generationCalls().at(-1)?.body).toMatchObject({ tools: [weather] });
+
+      const second = await client.chat({
+        model: MODEL,
+        tools: [weather],
+        messages: [
+          ...messages,
+          first.message,
+          { role: 'tool', content: '20 C, sunny', tool_name: 'get_weather' },
+        ],
+      });
+      expect(second.message.content).toBe(TOKENS.join(''));
+      expect(ollama.generationCalls().at(-1)?.body).toMatchObject({
+        messages: [
+          { role: 'user', content: 'Weather in Paris?' },
+          {
+            role: 'assistant',
+            tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Paris' } } }],
+          },
+          { role: 'tool', content: '20 C, sunny', tool_name: 'get_weather' },
+        ],
+      });
+    });
+
+    it('streamed: the call arrives in one chunk before the done object', async () => {
+      ollama.next({ kind: 'tool_calls', calls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] });
+      const parts = [];
+      for await (const part of await client.chat({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+        tools: [weather],
+        stream: true,
+      })) {
+        parts.push(part);
+      }
+      const withCalls = parts.filter((part) => part.message.tool_calls?.length);
+      expect(withCalls).toHaveLength(1);
+      expect(withCalls[0].message.tool_calls?.[0].function).toEqual({
+        name: 'get_weather',
+        arguments: { city: 'Oslo' },
+      });
+      expect(parts.at(-1)?.done).toBe(true);
+    });
+  });
+
   describe('models', () => {
     it('list shows the models the key may use, from the model table', async () => {
       const { models } = await client.list();
@@ -255,7 +318,8 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
       const cases: Array<[object, string]> = [
         [{ options: { top_k: 40 } }, 'options.top_k'],
         [{ options: { num_predict: 100_000 } }, 'options.num_predict'],
-        [{ tools: [{ type: 'function', function: { name: 'f' } }] }, 'tools'],
+        [{ tools: [{ type: 'web_search' }] }, 'tools'],
+        [{ messages: [{ role: 'tool', content: 'orphan', tool_name: 'f' }] }, 'messages[0]'],
         [{ think: true }, 'think'],
         [{ bogus: 1 }, 'bogus'],
       ];

@@ -230,6 +230,40 @@ describe('POST /v1/responses (fake Ollama upstream, real OpenAI SDK and AI SDK c
       expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
     });
 
+    it('a function tool round trip through the Ollama backend', async () => {
+      const tool = {
+        type: 'function' as const,
+        name: 'get_weather',
+        parameters: { type: 'object', properties: { city: { type: 'string' } } },
+        strict: false,
+      };
+      ollama.next({ kind: 'tool_calls', calls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] });
+      const input: OpenAI.Responses.ResponseInputItem[] = [{ role: 'user', content: 'Weather in Paris?' }];
+      const first = await sdk.responses.create({ model: MODEL, input, tools: [tool] });
+      const [call] = first.output as OpenAI.Responses.ResponseFunctionToolCall[];
+      expect(call).toMatchObject({ type: 'function_call', name: 'get_weather' });
+      expect(JSON.parse(call.arguments)).toEqual({ city: 'Paris' });
+      expect(lastUpstreamBody()).toMatchObject({
+        tools: [{ type: 'function', function: { name: 'get_weather', parameters: tool.parameters } }],
+      });
+      const second = await sdk.responses.create({
+        model: MODEL,
+        tools: [tool],
+        input: [...input, call, { type: 'function_call_output', call_id: call.call_id, output: '20 C' }],
+      });
+      expect(second.output_text).toBe(TEXT);
+      expect(lastUpstreamBody()).toMatchObject({
+        messages: [
+          { role: 'user', content: 'Weather in Paris?' },
+          {
+            role: 'assistant',
+            tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Paris' } } }],
+          },
+          { role: 'tool', content: '20 C', tool_name: 'get_weather' },
+        ],
+      });
+    });
+
     it('counts the route under its own label', async () => {
       await sdk.responses.create({ model: MODEL, input: 'Hi' });
       const server = app.getHttpServer();

@@ -1,9 +1,11 @@
 import type { ChatMessage, GenerationRequest, SamplingParams } from '@gateway/inference';
 
 import { MAX_OUTPUT_TOKENS } from '../openai/dto/openai-sampling.dto';
+import { toToolUse } from '../openai/openai-tools.mapping';
 import type { OllamaChatRequestDto } from './dto/ollama-chat-request.dto';
 import type { OllamaGenerateRequestDto } from './dto/ollama-generate-request.dto';
 import type { OllamaGenerationRequestDto } from './dto/ollama-generation-request.dto';
+import { toOllamaChatMessages } from './ollama-messages.mapping';
 import { OllamaParamError } from './ollama-param.error';
 
 /** The served model's context window in tokens, when the gateway knows it. */
@@ -14,8 +16,14 @@ export function toOllamaChatGenerationRequest(
   model: string,
   contextLimit: ContextLimit,
 ): GenerationRequest {
-  const messages: ChatMessage[] = body.messages.map(({ role, content }) => ({ role, content }));
-  return { model, input: { kind: 'chat', messages }, params: samplingParams(body, contextLimit) };
+  const messages = toOllamaChatMessages(body.messages);
+  const tools = toToolUse({ tools: body.tools });
+  return {
+    model,
+    input: { kind: 'chat', messages },
+    params: samplingParams(body, contextLimit),
+    ...(tools ? { tools } : {}),
+  };
 }
 
 /**

@@ -5,21 +5,23 @@ import {
   IsArray,
   IsIn,
   IsObject,
+  IsOptional,
   IsString,
+  MaxLength,
   ValidateNested,
 } from 'class-validator';
 
 import { MAX_MESSAGES } from '../../openai/dto/chat-completion-request.dto';
 import { AcceptOnly, AcceptOnlyEmpty } from '../../openai/dto/openai-validators';
+import { IsToolList, type OpenAiToolDto } from '../../openai/dto/tools.validator';
+import { IsOllamaToolCalls, type OllamaToolCallDto } from './ollama-tool-calls.validator';
 import { OllamaGenerationRequestDto } from './ollama-generation-request.dto';
 
-const NO_TOOLS = 'is not supported: this gateway does not offer tool calling on the Ollama API yet';
-
 export class OllamaChatMessageDto {
-  @IsIn(['system', 'user', 'assistant'], {
-    message: 'role must be one of system, user, assistant (tool messages are not supported)',
+  @IsIn(['system', 'user', 'assistant', 'tool'], {
+    message: 'role must be one of system, user, assistant, tool',
   })
-  role!: 'system' | 'user' | 'assistant';
+  role!: 'system' | 'user' | 'assistant' | 'tool';
 
   @IsString()
   content!: string;
@@ -27,8 +29,16 @@ export class OllamaChatMessageDto {
   @AcceptOnlyEmpty('are not supported: only text content is')
   images?: string[];
 
-  @AcceptOnlyEmpty(NO_TOOLS)
-  tool_calls?: unknown[];
+  /** The calls an assistant message made, as Ollama answered them (arguments as an object). */
+  @IsOptional()
+  @IsOllamaToolCalls()
+  tool_calls?: OllamaToolCallDto[];
+
+  /** On a tool message: the function whose result this is. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  tool_name?: string;
 
   /** Echoed back by clients that keep a model's reasoning in the history; it is not sent to the model. */
   @AcceptOnly([''], 'is not supported in requests')
@@ -45,6 +55,8 @@ export class OllamaChatRequestDto extends OllamaGenerationRequestDto {
   @IsObject({ each: true, message: 'messages must be a list of message objects' })
   messages!: OllamaChatMessageDto[];
 
-  @AcceptOnlyEmpty(NO_TOOLS)
-  tools?: unknown[];
+  /** The same `{"type":"function","function":{…}}` list as OpenAI's chat. */
+  @IsOptional()
+  @IsToolList()
+  tools?: OpenAiToolDto[];
 }
