@@ -88,6 +88,8 @@ describe('client disconnects stop the upstream generation', () => {
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     expect(await metric('llm_gateway_streams_in_flight', { route })).toBe(1);
+    // Counted as API work in flight, which is what a drain waits for.
+    expect(await metric('llm_gateway_requests_in_flight')).toBe(1);
     client.abort();
     await ollama.waitForClientGone(callIndex, UPSTREAM_CLOSE_BOUND_MS);
     expect(ollama.generationCalls()[callIndex].finishedAt).toBeUndefined();

@@ -375,6 +375,13 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
       expect(ollama.calls).toHaveLength(calls);
     });
 
+    it('refused management calls are counted, under the unmatched route', async () => {
+      const labels = { route: 'unmatched', outcome: 'client_error' };
+      const before = await scrape(app.getHttpServer(), 'llm_gateway_requests_total', labels);
+      await post('/api/pull', { model: MODEL });
+      expect(await scrape(app.getHttpServer(), 'llm_gateway_requests_total', labels)).toBe(before + 1);
+    });
+
     it('the ollama client library reports a management call as a 403 ResponseError', async () => {
       await expect(client.pull({ model: MODEL })).rejects.toMatchObject({
         name: 'ResponseError',
