@@ -8,6 +8,7 @@ import { MetricsModule } from '@gateway/metrics';
 import { RateLimitGuard, RateLimitModule } from '@gateway/rate-limit';
 import { LoggerModule } from 'nestjs-pino';
 
+import { EmbeddingsModule } from './embeddings/embeddings.module';
 import { GenerateModule } from './generate/generate.module';
 import { BodyParserMiddleware } from './http/body-parser.middleware';
 import { ErrorFilter } from './http/error.filter';
@@ -29,6 +30,7 @@ import { ResponsesModule } from './responses/responses.module';
     RateLimitModule,
     GenerateModule,
     OpenAiModule,
+    EmbeddingsModule,
     ResponsesModule,
     OllamaApiModule,
   ],

@@ -3,131 +3,127 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { GenerationOptions } from '@gateway/inference';
 import { Ollama } from 'ollama';
+import OpenAI from 'openai';
 
-import type { EmbeddingAnswer, EmbeddingCall } from '../src/ollama-api/embedder';
+import { FakeOllama } from '../../../test/fixtures/fake-ollama';
+import { scrape } from './support/metrics';
 import { ReplayProvider } from './support/replay-provider';
-import { baseUrl, createTestApp } from './support/test-app';
+import { baseUrl, createTestApp, SINGLE_ATTEMPT } from './support/test-app';
 
 const CHAT_MODEL = 'qwen2.5:0.5b';
 const EMBED_MODEL = 'nomic-embed-text';
+const EMBED_BACKEND = 'nomic-embed-text:v1.5';
 
-/** A backend at the provider seam that also embeds: each text becomes [length, index], one token per character. */
-class EmbeddingProvider extends ReplayProvider {
-  readonly embedCalls: EmbeddingCall[] = [];
-
-  embed(request: EmbeddingCall, options: GenerationOptions = {}): Promise<EmbeddingAnswer> {
-    this.embedCalls.push(request);
-    if (options.signal?.aborted) {
-      return Promise.reject(new Error('aborted'));
-    }
-    const { texts } = request.input;
-    return Promise.resolve({
-      model: request.model,
-      embeddings: texts.map((text, i) => [text.length, i]),
-      promptTokens: texts.reduce((sum, text) => sum + text.length, 0),
-    });
-  }
-}
-
-function modelsFile(dir: string): string {
+function writeModelsFile(dir: string): string {
   const path = join(dir, 'models.json');
   writeFileSync(
     path,
     JSON.stringify({
       models: [
         { id: CHAT_MODEL, backendModel: CHAT_MODEL },
-        { id: EMBED_MODEL, backendModel: 'nomic-embed-text:v1.5', embeddings: true },
+        { id: EMBED_MODEL, backendModel: EMBED_BACKEND, embeddings: true },
       ],
     }),
   );
   return path;
 }
 
-describe('Ollama embedding routes', () => {
+describe("Ollama's embedding routes (fake Ollama upstream, real `ollama` client)", () => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-embed-'));
+  let ollama: FakeOllama;
+  let app: NestExpressApplication;
+  let url: string;
+  let client: Ollama;
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  describe('on a backend that embeds', () => {
-    const provider = new EmbeddingProvider(CHAT_MODEL);
-    let app: NestExpressApplication;
-    let client: Ollama;
-
-    beforeAll(async () => {
-      app = await createTestApp({ provider, env: { MODELS_FILE: modelsFile(dir) } });
-      client = new Ollama({ host: await baseUrl(app) });
+  beforeAll(async () => {
+    ollama = await new FakeOllama({ models: [CHAT_MODEL, EMBED_BACKEND] }).start();
+    app = await createTestApp({
+      env: { OLLAMA_HOST: ollama.url, MODELS_FILE: writeModelsFile(dir), ...SINGLE_ATTEMPT },
     });
-
-    afterAll(async () => {
-      await app?.close();
-    });
-
-    it('embed: one vector per input, in order, with the prompt token count', async () => {
-      const reply = await client.embed({ model: EMBED_MODEL, input: ['abc', 'de'] });
-      expect(reply).toMatchObject({
-        model: `${EMBED_MODEL}:latest`,
-        embeddings: [
-          [3, 0],
-          [2, 1],
-        ],
-        prompt_eval_count: 5,
-      });
-      expect(reply.total_duration).toBeGreaterThan(0);
-      expect(provider.embedCalls.at(-1)).toMatchObject({
-        model: 'nomic-embed-text:v1.5',
-        input: { kind: 'text', texts: ['abc', 'de'] },
-      });
-    });
-
-    it('embed takes a single string and dimensions', async () => {
-      const reply = await client.embed({ model: EMBED_MODEL, input: 'hello', dimensions: 64 });
-      expect(reply.embeddings).toEqual([[5, 0]]);
-      expect(provider.embedCalls.at(-1)).toMatchObject({ dimensions: 64 });
-    });
-
-    it('the legacy /api/embeddings answers one vector', async () => {
-      expect(await client.embeddings({ model: EMBED_MODEL, prompt: 'hey' })).toEqual({ embedding: [3, 0] });
-    });
-
-    it('a generation model is refused with 400 before the backend', async () => {
-      const calls = provider.embedCalls.length;
-      await expect(client.embed({ model: CHAT_MODEL, input: 'x' })).rejects.toMatchObject({
-        name: 'ResponseError',
-        status_code: 400,
-        error: expect.stringContaining('does not support embeddings'),
-      });
-      expect(provider.embedCalls).toHaveLength(calls);
-    });
-
-    it('an empty input list is refused with 400', async () => {
-      await expect(client.embed({ model: EMBED_MODEL, input: [] })).rejects.toMatchObject({
-        status_code: 400,
-      });
-    });
+    url = await baseUrl(app);
+    client = new Ollama({ host: url });
   });
 
-  describe('on a backend that cannot embed', () => {
-    let app: NestExpressApplication;
+  afterAll(async () => {
+    await ollama?.stop();
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-    beforeAll(async () => {
-      app = await createTestApp({
-        provider: new ReplayProvider(CHAT_MODEL),
-        env: { MODELS_FILE: modelsFile(dir) },
-      });
+  it('embed: one vector per input, in order, the same vectors as /v1/embeddings', async () => {
+    const reply = await client.embed({ model: EMBED_MODEL, input: ['a cat', 'a dog'] });
+    expect(reply).toMatchObject({ model: `${EMBED_MODEL}:latest`, prompt_eval_count: 4 });
+    expect(reply.embeddings).toHaveLength(2);
+    expect(reply.embeddings[0]).toHaveLength(8);
+    expect(reply.embeddings[0]).not.toEqual(reply.embeddings[1]);
+    expect(reply.total_duration).toBeGreaterThan(0);
+    expect(ollama.embedCalls().at(-1)?.body).toMatchObject({
+      model: EMBED_BACKEND,
+      input: ['a cat', 'a dog'],
     });
-
-    afterAll(async () => {
-      await app?.close();
+    const sdk = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const openai = await sdk.embeddings.create({
+      model: EMBED_MODEL,
+      input: ['a cat', 'a dog'],
+      encoding_format: 'float',
     });
+    expect(openai.data.map((d) => d.embedding)).toEqual(reply.embeddings);
+  });
 
-    it('answers 501 in Ollama shape', async () => {
-      const client = new Ollama({ host: await baseUrl(app) });
-      await expect(client.embed({ model: EMBED_MODEL, input: 'x' })).rejects.toMatchObject({
-        status_code: 501,
-        error: 'the configured backend does not compute embeddings',
-      });
+  it('embed takes a single string and dimensions', async () => {
+    const reply = await client.embed({ model: EMBED_MODEL, input: 'hello', dimensions: 4 });
+    expect(reply.embeddings).toHaveLength(1);
+    expect(reply.embeddings[0]).toHaveLength(4);
+  });
+
+  it('the legacy /api/embeddings answers one vector', async () => {
+    const { embedding } = await client.embeddings({ model: EMBED_MODEL, prompt: 'a cat' });
+    const [batched] = (await client.embed({ model: EMBED_MODEL, input: 'a cat' })).embeddings;
+    expect(embedding).toEqual(batched);
+  });
+
+  it('a generation model is refused with 400 before the backend', async () => {
+    const calls = ollama.embedCalls().length;
+    await expect(client.embed({ model: CHAT_MODEL, input: 'x' })).rejects.toMatchObject({
+      name: 'ResponseError',
+      status_code: 400,
+      error: expect.stringContaining('does not support embeddings'),
+    });
+    expect(ollama.embedCalls()).toHaveLength(calls);
+  });
+
+  it('an empty input list is refused with 400', async () => {
+    await expect(client.embed({ model: EMBED_MODEL, input: [] })).rejects.toMatchObject({ status_code: 400 });
+  });
+
+  it('counts prompt tokens under the route label', async () => {
+    await client.embed({ model: EMBED_MODEL, input: 'one two three' });
+    expect(
+      await scrape(app.getHttpServer(), 'llm_gateway_prompt_tokens_total', {
+        route: '/api/embed',
+        model: EMBED_BACKEND,
+      }),
+    ).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('Ollama embedding routes on a backend that cannot embed', () => {
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp({ provider: new ReplayProvider(CHAT_MODEL), env: { MODEL_NAME: CHAT_MODEL } });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('answers 400 in Ollama shape', async () => {
+    const client = new Ollama({ host: await baseUrl(app) });
+    await expect(client.embed({ model: CHAT_MODEL, input: 'x' })).rejects.toMatchObject({
+      status_code: 400,
+      error: expect.stringContaining('cannot embed'),
     });
   });
 });

@@ -21,6 +21,8 @@ export interface InferenceConfig {
   modelPath?: string;
   /** Context window of the served model(s) on Ollama (`num_ctx`); undefined leaves Ollama's default. */
   contextLength?: number;
+  /** Most inputs per embeddings request. */
+  embeddingsMaxInputs: number;
   embeddedThreads: number;
   embeddedContextSize: number;
   embeddedParallel: number;

@@ -20,7 +20,7 @@ export function completionBudget(
   contextLength: number,
 ): number {
   if (promptTokens >= contextLength) {
-    throw new ContextLengthExceededError(contextLength, promptTokens, inputParam(input));
+    throw ContextLengthExceededError.counted(contextLength, promptTokens, inputParam(input));
   }
   return Math.min(maxTokens, contextLength - promptTokens);
 }

@@ -53,16 +53,25 @@ export class ContextLengthExceededError extends InferenceError {
   readonly code = 'context_length_exceeded';
 
   constructor(
-    readonly contextLength: number,
-    readonly promptTokens: number,
+    message: string,
     /** The request field that is too long (`messages`, `prompt`, `input`). */
     readonly param: string,
-    options?: { cause?: unknown; estimated?: boolean },
+    options?: { cause?: unknown },
   ) {
-    super(
+    super(message, options);
+  }
+
+  /** OpenAI's wording, with the numbers the gateway knows (an estimate when it could not tokenize). */
+  static counted(
+    contextLength: number,
+    promptTokens: number,
+    param: string,
+    estimated = false,
+  ): ContextLengthExceededError {
+    return new ContextLengthExceededError(
       `This model's maximum context length is ${contextLength} tokens. However, your ${param} resulted in ` +
-        `${options?.estimated ? 'an estimated ' : ''}${promptTokens} tokens. Please reduce the length of the ${param}.`,
-      options,
+        `${estimated ? 'an estimated ' : ''}${promptTokens} tokens. Please reduce the length of the ${param}.`,
+      param,
     );
   }
 }

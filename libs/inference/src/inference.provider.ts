@@ -1,4 +1,6 @@
 import type {
+  EmbeddingRequest,
+  EmbeddingResult,
   GenerationEvent,
   GenerationOptions,
   GenerationRequest,
@@ -17,6 +19,9 @@ export interface InferenceProvider {
 
   /** The whole generation at once (implemented by draining `stream`). */
   generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult>;
+
+  /** Vectors for texts (`/v1/embeddings`); absent on a backend that cannot embed. */
+  embed?(request: EmbeddingRequest, options?: GenerationOptions): Promise<EmbeddingResult>;
 
   listModels(options?: GenerationOptions): Promise<ModelInfo[]>;
 

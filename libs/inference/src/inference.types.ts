@@ -94,3 +94,23 @@ export interface ModelStatus {
   /** Names the backend has, for diagnostics. */
   available: string[];
 }
+
+/** What to embed: texts, or texts already tokenized for the model. */
+export type EmbeddingInput = { kind: 'text'; texts: string[] } | { kind: 'tokens'; tokens: number[][] };
+
+export interface EmbeddingRequest {
+  /** The backend's model name (already resolved from any public alias). */
+  model: string;
+  input: EmbeddingInput;
+  /** Length the caller wants the vectors to have; undefined for the model's own. */
+  dimensions?: number;
+  /** The model's context window in tokens, when the model table or MODEL_CONTEXT_LENGTH sets one. */
+  contextLength?: number;
+}
+
+export interface EmbeddingResult {
+  model: string;
+  /** One vector per input, in input order. */
+  embeddings: number[][];
+  promptTokens: number;
+}

@@ -12,6 +12,8 @@ import {
 } from '@gateway/inference/inference.errors';
 import type { InferenceProvider } from '@gateway/inference/inference.provider';
 import type {
+  EmbeddingRequest,
+  EmbeddingResult,
   GenerationEvent,
   GenerationOptions,
   GenerationRequest,
@@ -21,6 +23,7 @@ import type {
 } from '@gateway/inference/inference.types';
 
 import type { AdmissionController, AttemptVerdict, Lease } from './admission-controller';
+import { embedWithFailover } from './embed-with-failover';
 import { backoffMs, isRetryable, verdictOf } from './retry-policy';
 import type { UpstreamEndpoint } from './upstream-endpoint';
 
@@ -78,6 +81,16 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
 
   generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
     return collectStream(this.stream(request, options));
+  }
+
+  embed(request: EmbeddingRequest, options: GenerationOptions = {}): Promise<EmbeddingResult> {
+    return embedWithFailover(
+      this.candidatesFor(request.model),
+      this.admission,
+      this.options,
+      request,
+      options,
+    );
   }
 
   async listModels(options?: GenerationOptions): Promise<ModelInfo[]> {

@@ -1,9 +1,7 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 
-import { INFERENCE_PROVIDER, type InferenceProvider } from '@gateway/inference';
-
+import { EmbeddingsService } from '../embeddings/embeddings.service';
 import { GenerationModule } from '../generation/generation.module';
-import { EMBEDDER, embedderOf } from './embedder';
 import { NdjsonStreamer } from './ndjson-streamer';
 import { OllamaApiGateMiddleware } from './ollama-api-gate.middleware';
 import { OllamaEmbedController } from './ollama-embed.controller';
@@ -21,15 +19,7 @@ import { OllamaRootController } from './ollama-root.controller';
     OllamaModelsController,
     OllamaRootController,
   ],
-  providers: [
-    NdjsonStreamer,
-    OllamaResponder,
-    {
-      provide: EMBEDDER,
-      inject: [INFERENCE_PROVIDER],
-      useFactory: (provider: InferenceProvider) => embedderOf(provider) ?? null,
-    },
-  ],
+  providers: [NdjsonStreamer, OllamaResponder, EmbeddingsService],
 })
 export class OllamaApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

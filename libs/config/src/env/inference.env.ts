@@ -39,6 +39,13 @@ export class InferenceEnv {
   @Max(1_048_576)
   MODEL_CONTEXT_LENGTH?: number;
 
+  /** Most inputs one `/v1/embeddings` request may carry (400 beyond). */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(2048)
+  EMBEDDINGS_MAX_INPUTS = 128;
+
   @ToInt()
   @IsInt()
   @Min(1)

@@ -27,6 +27,7 @@ export function buildInferenceConfig({ env, nodeEnv, problems }: SectionContext)
     modelName: inference.MODEL_NAME ?? defaultModelName(backend, inference.MODEL_PATH),
     modelPath: inference.MODEL_PATH,
     contextLength: inference.MODEL_CONTEXT_LENGTH,
+    embeddingsMaxInputs: inference.EMBEDDINGS_MAX_INPUTS,
     embeddedThreads: inference.EMBEDDED_THREADS,
     embeddedContextSize: inference.EMBEDDED_CONTEXT_SIZE,
     embeddedParallel: inference.EMBEDDED_PARALLEL,

@@ -5,6 +5,8 @@ import { collectStream } from '../collect-stream';
 import { InferenceError, ModelNotFoundError, UpstreamUnavailableError } from '../inference.errors';
 import type { InferenceProvider } from '../inference.provider';
 import type {
+  EmbeddingRequest,
+  EmbeddingResult,
   GenerationEvent,
   GenerationOptions,
   GenerationRequest,
@@ -13,6 +15,7 @@ import type {
   ModelStatus,
 } from '../inference.types';
 import { sameModel } from '../model-names';
+import { EmbeddedEmbeddings } from './embedded-embeddings';
 import { generateOnSequence, type EngineHandle } from './embedded-generation';
 import { grammarFactory } from './embedded-grammar';
 import { assertReadable, EmbeddedModelFileError, ensureTestModel } from './embedded-model-file';
@@ -27,6 +30,7 @@ interface LoadedEngine extends EngineHandle {
   model: LlamaModel;
   context: LlamaContext;
   pool: SequencePool<LlamaContextSequence>;
+  embeddings: EmbeddedEmbeddings;
 }
 
 /** Text deltas waiting for a busy consumer go out as one. */
@@ -102,6 +106,14 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
     return collectStream(this.stream(request, options));
   }
 
+  async embed(request: EmbeddingRequest, options: GenerationOptions = {}): Promise<EmbeddingResult> {
+    if (!this.serves(request.model)) {
+      throw new ModelNotFoundError(request.model);
+    }
+    const engine = await this.whenLoaded(options.signal);
+    return engine.embeddings.embed(request, this.options.publicName, options.signal);
+  }
+
   listModels(): Promise<ModelInfo[]> {
     return Promise.resolve(this.names.map((name) => ({ name, family: 'llama' })));
   }
@@ -132,6 +144,7 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
       return;
     }
     engine.pool.rejectWaiting(new UpstreamUnavailableError('the gateway is shutting down'));
+    await engine.embeddings.dispose();
     await engine.context.dispose();
     await engine.model.dispose();
     await engine.llama.dispose();
@@ -209,6 +222,7 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
       contextSize,
       grammarFor,
       pool: new SequencePool(sequences),
+      embeddings: new EmbeddedEmbeddings(model, contextSize, options.threads),
     };
     this.logger.log(
       `embedded model '${options.publicName}' loaded in ${Math.round(performance.now() - started)} ms ` +

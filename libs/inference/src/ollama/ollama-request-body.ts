@@ -62,7 +62,7 @@ function fitContext(request: GenerationRequest, toolsJson: string, contextLength
     return completionBudget(request.input, estimate, request.params.maxTokens, contextLength);
   } catch (error) {
     if (error instanceof ContextLengthExceededError) {
-      throw new ContextLengthExceededError(contextLength, estimate, error.param, { estimated: true });
+      throw ContextLengthExceededError.counted(contextLength, estimate, error.param, true);
     }
     throw error;
   }

@@ -4,6 +4,8 @@ import { Ollama, type ChatResponse, type GenerateResponse } from 'ollama';
 import { collectStream } from '../collect-stream';
 import type { InferenceProvider } from '../inference.provider';
 import type {
+  EmbeddingRequest,
+  EmbeddingResult,
   GenerationEvent,
   GenerationOptions,
   GenerationRequest,
@@ -15,9 +17,20 @@ import { normaliseModelName } from '../model-names';
 import { toInferenceError } from './ollama-errors';
 import { createOllamaAgent, createScopedFetch } from './ollama-fetch';
 import { OllamaChunkReader } from './ollama-chunk-reader';
+import {
+  buildOllamaEmbedBody,
+  embedContextError,
+  OLLAMA_EMBED_PATH,
+  parseOllamaEmbedResponse,
+} from './ollama-embed';
 import { buildOllamaRequest, type OllamaRequest } from './ollama-request-body';
 
 const CONNECT_TIMEOUT_MS = 10_000;
+
+/** A non-2xx answer in the shape toInferenceError reads from the `ollama` client. */
+function responseError(status: number, message: string): Error {
+  return Object.assign(new Error(message), { name: 'ResponseError', status_code: status });
+}
 
 /**
  * Talks to one Ollama server through the `ollama` client. Always streams from the native API, so that
@@ -64,6 +77,27 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
 
   generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
     return collectStream(this.stream(request, options));
+  }
+
+  async embed(request: EmbeddingRequest, options: GenerationOptions = {}): Promise<EmbeddingResult> {
+    const signal = options.signal ?? new AbortController().signal;
+    try {
+      const body = buildOllamaEmbedBody(request);
+      const response = await createScopedFetch(this.agent, signal)(`${this.host}${OLLAMA_EMBED_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const json: unknown = await response.json();
+      if (!response.ok) {
+        const reported = (json as { error?: unknown } | null)?.error;
+        const message = typeof reported === 'string' ? reported : response.statusText;
+        throw embedContextError(response.status, message) ?? responseError(response.status, message);
+      }
+      return parseOllamaEmbedResponse(json, request);
+    } catch (error) {
+      throw toInferenceError(error, request.model, signal);
+    }
   }
 
   async listModels(options: GenerationOptions = {}): Promise<ModelInfo[]> {

@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GatewayConfig } from '@gateway/config';
+import {
+  GenerationCancelledError,
+  INFERENCE_PROVIDER,
+  UnsupportedParameterError,
+  UpstreamTimeoutError,
+  type EmbeddingRequest,
+  type EmbeddingResult,
+  type InferenceProvider,
+} from '@gateway/inference';
+import { currentObservation, GatewayMetrics } from '@gateway/metrics';
+
+/**
+ * Every embeddings call: bounded by the first-token timeout (an embedding is all "first token"), stopped
+ * when the client leaves, and counted in the same token metrics and per-key usage as generations.
+ */
+@Injectable()
+export class EmbeddingsService {
+  constructor(
+    @Inject(INFERENCE_PROVIDER) private readonly provider: InferenceProvider,
+    private readonly config: GatewayConfig,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  async embed(route: string, request: EmbeddingRequest, callerSignal: AbortSignal): Promise<EmbeddingResult> {
+    if (!this.provider.embed) {
+      throw new UnsupportedParameterError('model', `the ${this.provider.backendName} backend cannot embed`);
+    }
+    const abort = new AbortController();
+    const timeoutMs = this.config.timeouts.firstTokenMs;
+    const timer = setTimeout(
+      () => abort.abort(new UpstreamTimeoutError('first_token', timeoutMs)),
+      timeoutMs,
+    );
+    const onCallerGone = (): void => abort.abort(new GenerationCancelledError('the client disconnected'));
+    callerSignal.addEventListener('abort', onCallerGone, { once: true });
+    const started = performance.now();
+    try {
+      const result = await this.provider.embed(request, { signal: abort.signal });
+      const labels = { route, model: request.model };
+      this.metrics.promptTokens.inc(labels, result.promptTokens);
+      this.metrics.upstreamDuration.observe(labels, (performance.now() - started) / 1000);
+      recordUsage(result.promptTokens);
+      return result;
+    } catch (error) {
+      throw abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : error;
+    } finally {
+      clearTimeout(timer);
+      callerSignal.removeEventListener('abort', onCallerGone);
+      const observation = currentObservation();
+      if (observation) {
+        observation.upstreamSeconds += (performance.now() - started) / 1000;
+      }
+    }
+  }
+}
+
+/** Per-key token limits reconcile their estimate with what the backend really counted. */
+function recordUsage(promptTokens: number): void {
+  const observation = currentObservation();
+  if (observation) {
+    observation.generated = true;
+    const seen = observation.usage ?? { promptTokens: 0, completionTokens: 0 };
+    observation.usage = {
+      promptTokens: seen.promptTokens + promptTokens,
+      completionTokens: seen.completionTokens,
+    };
+  }
+}
