@@ -450,3 +450,58 @@ describe('OLLAMA_API=off', () => {
     await request(app.getHttpServer()).get('/v1/models').expect(200);
   });
 });
+
+describe('Ollama routes under the gateway timeouts', () => {
+  let ollama: FakeOllama;
+  let app: NestExpressApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    ollama = await new FakeOllama({ models: [MODEL] }).start();
+    app = await createTestApp({
+      env: {
+        OLLAMA_HOST: ollama.url,
+        MODEL_NAME: MODEL,
+        FIRST_TOKEN_TIMEOUT_MS: '600',
+        HEARTBEAT_INTERVAL_MS: '100',
+        ...SINGLE_ATTEMPT,
+      },
+    });
+    url = await baseUrl(app);
+  });
+
+  afterAll(async () => {
+    await ollama?.stop();
+    await app?.close();
+  });
+
+  const chat = (stream: boolean) =>
+    fetch(`${url}/api/chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], stream }),
+    });
+
+  it('a first token that never comes is a 504 in Ollama shape', async () => {
+    ollama.next({ kind: 'hang' });
+    const res = await chat(false);
+    expect(res.status).toBe(504);
+    expect(await res.json()).toEqual({ error: expect.stringContaining('first token timeout') });
+  });
+
+  it('a stream whose 200 went out before the first token ends with an error line, never done', async () => {
+    ollama.next({ kind: 'hang' });
+    const res = await chat(true);
+    // Past one heartbeat interval the headers are sent, so the failure arrives in the body.
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-ndjson');
+    const lines = await ndjsonLines(res);
+    expect(lines).toEqual([{ error: expect.stringContaining('first token timeout') }]);
+  });
+
+  it('a slow first token still streams normally once it arrives', async () => {
+    ollama.next({ kind: 'tokens', tokens: ['a', 'b'], firstTokenDelayMs: 300 });
+    const lines = await ndjsonLines(await chat(true));
+    expect(lines.map((line) => line.done)).toEqual([false, false, true]);
+  });
+});
