@@ -3,6 +3,7 @@ import { GatewayConfig } from '@gateway/config';
 import { ModelCatalog, normaliseModelName, type CatalogEntry } from '@gateway/inference';
 import type { Request, Response } from 'express';
 
+import { renameContextParam } from '../http/rename-context-param';
 import { OllamaChatRequestDto } from './dto/ollama-chat-request.dto';
 import { OllamaGenerateRequestDto } from './dto/ollama-generate-request.dto';
 import {
@@ -53,7 +54,11 @@ export class OllamaGenerationController {
       res.status(200).json(answer.loaded());
       return;
     }
-    await this.responder.respond(req, res, OLLAMA_GENERATE_ROUTE, request, answer, body.stream !== false);
+    await this.responder
+      .respond(req, res, OLLAMA_GENERATE_ROUTE, request, answer, body.stream !== false)
+      .catch((error: unknown) => {
+        throw renameContextParam(error, 'messages', 'prompt');
+      });
   }
 
   /** The model's configured context, else the embedded engine's window; unknown for an Ollama default. */

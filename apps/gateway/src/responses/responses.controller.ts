@@ -1,8 +1,9 @@
 import { Body, Controller, Post, Req, Res } from '@nestjs/common';
-import { ModelCatalog } from '@gateway/inference';
+import { ModelCatalog, type GenerationResult } from '@gateway/inference';
 import type { Request, Response } from 'express';
 
 import { GenerationResponder } from '../generation/generation-responder';
+import { renameContextParam } from '../http/rename-context-param';
 import { ResponsesRequestDto } from './dto/responses-request.dto';
 import { toResponsesGenerationRequest } from './responses-request.mapping';
 import { ResponseDraft } from './responses-response.mapping';
@@ -26,12 +27,11 @@ export class ResponsesController {
       contextLength: entry.contextLength,
     };
     const draft = new ResponseDraft(body, entry.id);
-    await this.responder.respond(
-      req,
-      res,
-      RESPONSES_ROUTE,
-      request,
-      body.stream ? { stream: new ResponsesSseDialect(draft) } : { json: (result) => draft.whole(result) },
-    );
+    const answer = body.stream
+      ? { stream: new ResponsesSseDialect(draft) }
+      : { json: (result: GenerationResult) => draft.whole(result) };
+    await this.responder.respond(req, res, RESPONSES_ROUTE, request, answer).catch((error: unknown) => {
+      throw renameContextParam(error, 'messages', 'input');
+    });
   }
 }
