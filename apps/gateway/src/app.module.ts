@@ -15,12 +15,14 @@ import { loggerParams } from './http/logging';
 import { DrainService } from './lifecycle/drain.service';
 import { InFlightTracker } from './lifecycle/in-flight.tracker';
 import { StartupReportService } from './lifecycle/startup-report.service';
+import { OllamaApiModule } from './ollama-api/ollama-api.module';
 import { OpenAiModule } from './openai/openai.module';
 import { BodyParserInterceptor } from './pipeline/body-parser.interceptor';
 import { RequestEnd } from './pipeline/request-end';
 import { RequestEntryMiddleware } from './pipeline/request-entry.middleware';
 import { RouteContextGuard } from './pipeline/route-context.guard';
 import { GatewayTracing } from './tracing/gateway-tracing';
+import { ResponsesModule } from './responses/responses.module';
 
 /** The request pipeline, in order, is described in docs/architecture.md. */
 @Module({
@@ -35,6 +37,8 @@ import { GatewayTracing } from './tracing/gateway-tracing';
     GenerateModule,
     OpenAiModule,
     EmbeddingsModule,
+    ResponsesModule,
+    OllamaApiModule,
   ],
   providers: [
     StartupReportService,

@@ -75,6 +75,10 @@ describe('client disconnects stop the upstream generation', () => {
       '/v1/chat/completions',
       { model: MODEL, messages: [{ role: 'user', content: 'Long story' }], stream: true },
     ],
+    ['/v1/responses', { model: MODEL, input: 'Long story', stream: true }],
+    // Ollama's own API streams NDJSON by default.
+    ['/api/chat', { model: MODEL, messages: [{ role: 'user', content: 'Long story' }] }],
+    ['/api/generate', { model: MODEL, prompt: 'Tell a long story' }],
   ])('%s: leaving mid-stream closes the upstream stream at once', async (route, body) => {
     ollama.next(slowTokens);
     const before = await disconnects(route);
@@ -84,6 +88,8 @@ describe('client disconnects stop the upstream generation', () => {
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     expect(await metric('llm_gateway_streams_in_flight', { route })).toBe(1);
+    // Counted as API work in flight, which is what a drain waits for.
+    expect(await metric('llm_gateway_requests_in_flight')).toBe(1);
     client.abort();
     await ollama.waitForClientGone(callIndex, UPSTREAM_CLOSE_BOUND_MS);
     expect(ollama.generationCalls()[callIndex].finishedAt).toBeUndefined();

@@ -93,13 +93,13 @@ describe('the model table (MODELS_FILE) over two Ollama endpoints', () => {
     expect(upstreamCalls()).toHaveLength(before);
   });
 
-  it('never proxies Ollama management or native routes', async () => {
+  // Ollama's generation routes are the gateway's own (see ollama-api.e2e-spec); management never passes.
+  it('never proxies Ollama management routes, however the path is spelled', async () => {
     const before = upstreamCalls().length;
     const attempts: [string, string][] = [
       ['POST', '/api/pull'],
       ['DELETE', '/api/delete'],
       ['POST', '/api/create'],
-      ['POST', '/api/generate'],
       ['POST', '/v1/../api/pull'],
       ['POST', '/v1/api/pull'],
       ['POST', '/%2e%2e/api/push'],
@@ -110,7 +110,8 @@ describe('the model table (MODELS_FILE) over two Ollama endpoints', () => {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ model: 'qwen2.5:0.5b' }),
       });
-      expect(res.status).toBe(404);
+      // 403 where the path is a management route, 404 where it is no route at all.
+      expect([403, 404]).toContain(res.status);
     }
     expect(upstreamCalls()).toHaveLength(before);
   });

@@ -150,6 +150,11 @@ export interface ObservabilityConfig {
   metricsPerCaller: boolean;
 }
 
+export interface OllamaApiConfig {
+  /** Off: the /api/* routes and `/` answer 404, as if the surface did not exist. */
+  enabled: boolean;
+}
+
 /** The validated, typed configuration; the injection token for it too. */
 export class GatewayConfig {
   readonly server!: ServerConfig;
@@ -162,4 +167,5 @@ export class GatewayConfig {
   readonly httpHardening!: HttpHardeningConfig;
   readonly routing!: RoutingConfig;
   readonly observability!: ObservabilityConfig;
+  readonly ollamaApi!: OllamaApiConfig;
 }

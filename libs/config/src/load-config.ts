@@ -4,6 +4,7 @@ import { ConnectionsEnv } from './env/connections.env';
 import { HttpHardeningEnv } from './env/http-hardening.env';
 import { InferenceEnv } from './env/inference.env';
 import { ObservabilityEnv } from './env/observability.env';
+import { OllamaApiEnv } from './env/ollama-api.env';
 import { RateLimitEnv } from './env/rate-limit.env';
 import { RoutingEnv } from './env/routing.env';
 import { ServerEnv } from './env/server.env';
@@ -16,6 +17,7 @@ import { buildConnectionsConfig } from './sections/connections.section';
 import { buildHttpHardeningConfig } from './sections/http-hardening.section';
 import { buildInferenceConfig } from './sections/inference.section';
 import { buildObservabilityConfig } from './sections/observability.section';
+import { buildOllamaApiConfig } from './sections/ollama-api.section';
 import { buildRateLimitConfig } from './sections/rate-limit.section';
 import { buildRoutingConfig } from './sections/routing.section';
 import { buildServerConfig } from './sections/server.section';
@@ -37,6 +39,7 @@ const ENV_SCHEMAS: ReadonlyArray<new () => object> = [
   SlotsEnv,
   HttpHardeningEnv,
   ObservabilityEnv,
+  OllamaApiEnv,
 ];
 
 /** Start-up stops with this error; its message lists every bad key at once. */
@@ -69,6 +72,7 @@ export function loadConfig(env: RawEnv = process.env): GatewayConfig {
     httpHardening: buildHttpHardeningConfig(env, problems),
     routing: buildRoutingConfig(context, inference.ollamaHost),
     observability: buildObservabilityConfig(env, problems),
+    ollamaApi: buildOllamaApiConfig(env, problems),
   });
   if (config.inference.backend === 'embedded' && config.routing.discovery.sources.length > 0) {
     problems.push('OLLAMA_DISCOVERY: applies to the Ollama backend only (set INFERENCE_BACKEND=ollama)');

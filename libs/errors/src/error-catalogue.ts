@@ -64,6 +64,11 @@ const SPECS = {
   ),
   invalid_api_key: caller(401, 'the API key or token is not valid', 'authentication_error'),
   model_not_allowed: caller(403, 'this key may not use the model', 'permission_error'),
+  model_management_refused: caller(
+    403,
+    'the gateway does not manage models: pull, push, create, copy and delete them on the Ollama server',
+    'permission_error',
+  ),
   rate_limit_exceeded: caller(429, 'rate limit reached for this key', 'rate_limit_error'),
   // Generations end at any moment: a short Retry-After finds the freed slot without hammering.
   concurrency_limit_exceeded: {

@@ -47,7 +47,7 @@ export class GenerationResponder {
 }
 
 /** The answer is complete now: its Server-Timing and the overhead metric both count up to here. */
-function stampTiming(ctx: RequestContext, res: Response): void {
+export function stampTiming(ctx: RequestContext, res: Response): void {
   ctx.answeredAt = performance.now();
   res.setHeader(SERVER_TIMING_HEADER, completedTiming(ctx, ctx.answeredAt));
 }

@@ -9,7 +9,7 @@ import {
 import { maybeContextOf } from '@gateway/request-context';
 import type { Request, Response } from 'express';
 
-import { apiFamilyOf, gatewayErrorBody, openAiErrorBody } from './error-body';
+import { apiFamilyOf, errorBodyFor } from './error-body';
 import { toApiError } from './error-mapping';
 
 /** Every error of every route ends here and leaves as a stable JSON body in the route's shape. */
@@ -42,9 +42,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (error.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(error.retryAfterSeconds));
     }
-    const body =
-      apiFamilyOf(req, ctx) === 'openai' ? openAiErrorBody(error) : gatewayErrorBody(error, ctx?.requestId);
-    res.status(error.status).json(body);
+    res.status(error.status).json(errorBodyFor(apiFamilyOf(req, ctx), error, ctx?.requestId));
   }
 }
 

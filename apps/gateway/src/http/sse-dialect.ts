@@ -14,8 +14,8 @@ export interface SseDialect {
   framesFor(event: GenerationEvent): SseFrame[];
   /** Frames after a clean finish (OpenAI's `[DONE]`). */
   closingFrames(): SseFrame[];
-  /** The terminal frame of a stream that failed after its 200 was sent. */
-  errorFrame(error: ApiError, requestId: string | undefined): SseFrame;
+  /** The terminal frame(s) of a stream that failed after its 200 was sent. */
+  errorFrame(error: ApiError, requestId: string | undefined): SseFrame | SseFrame[];
 }
 
 export function jsonFrame(body: unknown, event?: string): SseFrame {

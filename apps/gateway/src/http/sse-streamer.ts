@@ -75,7 +75,9 @@ export class SseStreamer {
       this.logger.error({ err: error, requestId: ctx.requestId }, 'stream failed');
     }
     if (!writer.closed) {
-      await writer.send(dialect.errorFrame(apiError, ctx.requestId));
+      for (const frame of [dialect.errorFrame(apiError, ctx.requestId)].flat()) {
+        await writer.send(frame);
+      }
     }
   }
 }

@@ -1,0 +1,120 @@
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+import { MAX_OUTPUT_TOKENS, MAX_STOP_SEQUENCES } from '../../openai/dto/openai-sampling.dto';
+import { AcceptOnly } from '../../openai/dto/openai-validators';
+
+const finite = { allowNaN: false, allowInfinity: false };
+const NOT_HONOURED = 'is not supported by this gateway: it would change the answer and cannot be honoured';
+
+/**
+ * Ollama's `options`, in its names. Sampling options the gateway honours are validated like their
+ * OpenAI counterparts; `num_ctx` is checked against the model's context; the hardware and runtime
+ * options Ollama reads at model load are the operator's to choose, so they are accepted and not sent;
+ * sampling options the backends cannot honour are rejected by name.
+ */
+export class OllamaOptionsDto {
+  /** -1 (Ollama's default) and -2 mean "until the model stops", capped like every generation here. */
+  @IsOptional()
+  @IsInt()
+  @Min(-2)
+  @Max(MAX_OUTPUT_TOKENS)
+  num_predict?: number;
+
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(2)
+  temperature?: number;
+
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  top_p?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(-(2 ** 31))
+  @Max(2 ** 31 - 1)
+  seed?: number;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_STOP_SEQUENCES)
+  @IsString({ each: true })
+  @MaxLength(256, { each: true })
+  stop?: string[];
+
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(-2)
+  @Max(2)
+  presence_penalty?: number;
+
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(-2)
+  @Max(2)
+  frequency_penalty?: number;
+
+  /** Checked against the model's context window when the request is mapped. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  num_ctx?: number;
+
+  @AcceptOnly([], NOT_HONOURED)
+  top_k?: number;
+
+  @AcceptOnly([], NOT_HONOURED)
+  min_p?: number;
+
+  @AcceptOnly([], NOT_HONOURED)
+  typical_p?: number;
+
+  @AcceptOnly([], NOT_HONOURED)
+  repeat_penalty?: number;
+
+  @AcceptOnly([], NOT_HONOURED)
+  repeat_last_n?: number;
+
+  @AcceptOnly([], NOT_HONOURED)
+  mirostat?: number;
+
+  @AcceptOnly([], NOT_HONOURED)
+  mirostat_eta?: number;
+
+  @AcceptOnly([], NOT_HONOURED)
+  mirostat_tau?: number;
+
+  @AcceptOnly([], NOT_HONOURED)
+  tfs_z?: number;
+
+  @AcceptOnly([], NOT_HONOURED)
+  penalize_newline?: boolean;
+
+  // Read by Ollama when it loads a model: shared by every caller, so never taken from a request.
+  @IsOptional() @IsInt() num_keep?: number;
+  @IsOptional() @IsInt() num_batch?: number;
+  @IsOptional() @IsInt() num_gpu?: number;
+  @IsOptional() @IsInt() main_gpu?: number;
+  @IsOptional() @IsInt() num_thread?: number;
+  @IsOptional() @IsBoolean() use_mmap?: boolean;
+  @IsOptional() @IsBoolean() use_mlock?: boolean;
+  @IsOptional() @IsBoolean() numa?: boolean;
+  @IsOptional() @IsBoolean() low_vram?: boolean;
+  @IsOptional() @IsBoolean() f16_kv?: boolean;
+  @IsOptional() @IsBoolean() vocab_only?: boolean;
+  @IsOptional() @IsBoolean() logits_all?: boolean;
+}

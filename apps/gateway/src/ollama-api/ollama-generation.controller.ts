@@ -1,0 +1,68 @@
+import { Body, Controller, Post, Res } from '@nestjs/common';
+import { GatewayConfig } from '@gateway/config';
+import { normaliseModelName, type CatalogEntry } from '@gateway/inference';
+import { Ctx, SpeaksApi, type RequestContext } from '@gateway/request-context';
+import type { Response } from 'express';
+
+import { AdmissionService } from '../admission/admission.service';
+import { renameContextParam } from '../http/rename-context-param';
+import { OllamaChatRequestDto } from './dto/ollama-chat-request.dto';
+import { OllamaGenerateRequestDto } from './dto/ollama-generate-request.dto';
+import {
+  toOllamaChatGenerationRequest,
+  toOllamaGenerateGenerationRequest,
+  type ContextLimit,
+} from './ollama-request.mapping';
+import { OllamaAnswer } from './ollama-response.mapping';
+import { OllamaResponder } from './ollama-responder';
+
+/** Ollama's generation routes over whichever backend is configured. */
+@SpeaksApi('ollama')
+@Controller('api')
+export class OllamaGenerationController {
+  constructor(
+    private readonly admission: AdmissionService,
+    private readonly responder: OllamaResponder,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  @Post('chat')
+  async chat(
+    @Body() body: OllamaChatRequestDto,
+    @Ctx() ctx: RequestContext,
+    @Res() res: Response,
+  ): Promise<void> {
+    const request = await this.admission.admit(ctx, res, body.model, (entry) =>
+      toOllamaChatGenerationRequest(body, entry.backendModel, this.contextLimit(entry)),
+    );
+    const answer = new OllamaAnswer('chat', normaliseModelName(ctx.model ?? body.model));
+    await this.responder.respond(ctx, res, request, answer, body.stream !== false);
+  }
+
+  @Post('generate')
+  async generate(
+    @Body() body: OllamaGenerateRequestDto,
+    @Ctx() ctx: RequestContext,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (!body.prompt) {
+      // Ollama answers an empty prompt by loading the model; the gateway's models are always served.
+      const entry = this.admission.resolve(ctx, body.model);
+      res.status(200).json(new OllamaAnswer('generate', normaliseModelName(entry.id)).loaded());
+      return;
+    }
+    const request = await this.admission.admit(ctx, res, body.model, (entry) =>
+      toOllamaGenerateGenerationRequest(body, entry.backendModel, this.contextLimit(entry)),
+    );
+    const answer = new OllamaAnswer('generate', normaliseModelName(ctx.model ?? body.model));
+    await this.responder.respond(ctx, res, request, answer, body.stream !== false).catch((error: unknown) => {
+      throw renameContextParam(error, 'messages', 'prompt');
+    });
+  }
+
+  /** The model's configured context, else the embedded engine's window; unknown for an Ollama default. */
+  private contextLimit(entry: CatalogEntry): ContextLimit {
+    const { backend, embeddedContextSize } = this.config.inference;
+    return entry.contextLength ?? (backend === 'embedded' ? embeddedContextSize : undefined);
+  }
+}

@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { createOpenAI } from '@ai-sdk/openai';
+import { buildTestModel } from '@gateway/inference';
+import { generateText } from 'ai';
+import { Ollama } from 'ollama';
+import OpenAI from 'openai';
+
+import { spawnGateway, waitForHealth, type GatewayProcess } from './support/gateway-process';
+
+// The Responses API and Ollama's API on the embedded llama.cpp engine (random-weights model: the text is
+// noise, the counts, finish reasons, streaming and framing are real).
+jest.setTimeout(60_000);
+
+const MODEL = 'dialects-test-model';
+const CONTEXT = 512;
+
+describe('Responses and Ollama dialects on the embedded backend', () => {
+  let dir: string;
+  let gateway: GatewayProcess;
+  let url: string;
+  let ollama: Ollama;
+  let sdk: OpenAI;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gateway-dialects-'));
+    const modelPath = join(dir, `${MODEL}.gguf`);
+    writeFileSync(modelPath, buildTestModel('tiny'));
+    gateway = await spawnGateway({
+      INFERENCE_BACKEND: 'embedded',
+      MODEL_PATH: modelPath,
+      EMBEDDED_PARALLEL: '1',
+      EMBEDDED_CONTEXT_SIZE: String(CONTEXT),
+    });
+    await waitForHealth(gateway);
+    url = gateway.baseUrl;
+    ollama = new Ollama({ host: url });
+    sdk = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    if (dir) {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('Ollama API', () => {
+    it('chat, whole and streamed: the same text at temperature 0, counts in the done object', async () => {
+      const request = {
+        model: MODEL,
+        messages: [{ role: 'user', content: 'hi' }],
+        options: { num_predict: 8, temperature: 0 },
+      };
+      const whole = await ollama.chat(request);
+      expect(whole).toMatchObject({ model: `${MODEL}:latest`, done: true, message: { role: 'assistant' } });
+      expect(['stop', 'length']).toContain(whole.done_reason);
+      expect(whole.eval_count).toBeGreaterThan(0);
+      expect(whole.eval_count).toBeLessThanOrEqual(8);
+      expect(whole.prompt_eval_count).toBeGreaterThan(0);
+      expect(whole.total_duration).toBeGreaterThan(0);
+      const parts = [];
+      for await (const part of await ollama.chat({ ...request, stream: true })) {
+        parts.push(part);
+      }
+      expect(parts.at(-1)).toMatchObject({ done: true, eval_count: whole.eval_count });
+      expect(parts.slice(0, -1).every((p) => !p.done)).toBe(true);
+      expect(parts.map((p) => p.message.content).join('')).toBe(whole.message.content);
+    });
+
+    it('generate with a token limit ends with done_reason length', async () => {
+      const reply = await ollama.generate({
+        model: MODEL,
+        prompt: 'a long story',
+        options: { num_predict: 4, temperature: 0 },
+      });
+      expect(reply).toMatchObject({ done: true, eval_count: 4 });
+      expect(reply.done_reason).toBe('length');
+    });
+
+    it('num_ctx is checked against the engine context', async () => {
+      await expect(
+        ollama.chat({
+          model: MODEL,
+          messages: [{ role: 'user', content: 'hi' }],
+          options: { num_ctx: CONTEXT * 2 },
+        }),
+      ).rejects.toMatchObject({ name: 'ResponseError', status_code: 400 });
+      const ok = await ollama.chat({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'hi' }],
+        options: { num_ctx: CONTEXT, num_predict: 2 },
+      });
+      expect(ok.done).toBe(true);
+    });
+
+    it('list, show and ps describe the served model', async () => {
+      expect((await ollama.list()).models.map((m) => m.name)).toEqual([`${MODEL}:latest`]);
+      expect(await ollama.show({ model: MODEL })).toMatchObject({ capabilities: ['completion'] });
+      const { models } = await ollama.ps();
+      expect(models).toEqual([expect.objectContaining({ name: `${MODEL}:latest`, context_length: CONTEXT })]);
+    });
+  });
+
+  describe('Responses API', () => {
+    it('plain and streamed give the same text at temperature 0', async () => {
+      const request = { model: MODEL, input: 'hi', max_output_tokens: 6, temperature: 0 };
+      const whole = await sdk.responses.create(request);
+      expect(['completed', 'incomplete']).toContain(whole.status);
+      expect(whole.usage?.output_tokens).toBeGreaterThan(0);
+      const types: string[] = [];
+      let text = '';
+      for await (const event of await sdk.responses.create({ ...request, stream: true })) {
+        types.push(event.type);
+        if (event.type === 'response.output_text.delta') {
+          text += event.delta;
+        }
+      }
+      expect(types.slice(0, 4)).toEqual([
+        'response.created',
+        'response.in_progress',
+        'response.output_item.added',
+        'response.content_part.added',
+      ]);
+      expect(['response.completed', 'response.incomplete']).toContain(types.at(-1));
+      expect(text).toBe(whole.output_text);
+    });
+
+    it("the AI SDK's default provider generates text", async () => {
+      const provider = createOpenAI({ baseURL: `${url}/v1`, apiKey: 'unused' });
+      const result = await generateText({
+        model: provider(MODEL),
+        prompt: 'hi',
+        maxOutputTokens: 4,
+        maxRetries: 0,
+      });
+      expect(result.finishReason).toBe('length');
+      expect(result.usage.outputTokens).toBe(4);
+    });
+  });
+});
