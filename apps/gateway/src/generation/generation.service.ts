@@ -63,7 +63,8 @@ export class GenerationService {
         }
         const event = next.value;
         deadlines.progress();
-        if (event.type === 'delta' && firstTokenAt === undefined) {
+        // A tool call is the answer's first output as much as a text delta is.
+        if (event.type !== 'done' && firstTokenAt === undefined) {
           firstTokenAt = performance.now();
           this.metrics.timeToFirstToken.observe(labels, (firstTokenAt - started) / 1000);
           markGenerated();
