@@ -28,9 +28,21 @@ minikube-stop: ## Stop Minikube (the model volume survives; `minikube delete` re
 image: ## Build the gateway image inside Minikube as $(IMAGE) (what deploy/overlays/dev runs)
 	minikube image build --profile $(MINIKUBE_PROFILE) -t $(IMAGE) -f Dockerfile .
 
+.PHONY: namespace
+namespace: ## Create the Namespace (and with REDIS_SECRET=1 the Redis password Secret); no teardown deletes them
+	deploy/scripts/prepare-namespace.sh $(if $(REDIS_SECRET),--with-redis-secret)
+
 .PHONY: skaffold
 skaffold: ## skaffold dev: build, deploy to Minikube, port-forward localhost:8080 (SKAFFOLD_PROFILE=dev|prod|gpu)
 	skaffold dev --profile $(SKAFFOLD_PROFILE)
+
+.PHONY: crd-schemas
+crd-schemas: ## Rewrite deploy/schemas from upstream CRD files (GATEWAY_API_CRDS=..., KEDA_CRD=...)
+	node deploy/scripts/crd-schema.mjs deploy/schemas/gateway.networking.k8s.io_v1.json \
+		"Gateway API v1.6.1 (standard channel, config/crd/standard)" $(GATEWAY_API_CRDS)
+	node deploy/scripts/crd-schema.mjs deploy/schemas/keda.sh_v1alpha1.json \
+		"KEDA v2.20.2 (config/crd/bases/keda.sh_scaledobjects.yaml)" $(KEDA_CRD)
+	npx prettier --write deploy/schemas/
 
 .PHONY: render
 render: ## Print the manifests of an overlay (OVERLAY=dev|prod|prod-gpu)

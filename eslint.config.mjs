@@ -18,6 +18,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: 'error',
       curly: 'error',
+      // A library is used through its index only: its inside is free to change.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^@gateway/[^/]+/', message: 'Import a library through its index (@gateway/<lib>).' },
+          ],
+        },
+      ],
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'Read configuration through @gateway/config.' },

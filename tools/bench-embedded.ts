@@ -6,13 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import {
-  buildTestModel,
-  testModelFileName,
-  type TestModelProfileName,
-} from '@gateway/inference/embedded/gguf/test-model';
-import { IncrementalDetokenizer } from '@gateway/inference/embedded/incremental-detokenizer';
-import { loadNodeLlamaCpp } from '@gateway/inference/embedded/node-llama-cpp.loader';
+import { buildTestModel, testModelFileName, type TestModelProfileName } from '@gateway/inference';
+import { IncrementalDetokenizer } from '@gateway/inference';
+import { loadNodeLlamaCpp } from '@gateway/inference';
 import type { Token } from 'node-llama-cpp';
 
 import { startBuiltGateway } from './bench-gateway';

@@ -10,6 +10,7 @@ export interface BenchGateway {
   url: string;
   /** SIGTERM; resolves once the process has exited. */
   stop: () => Promise<void>;
+  pid?: number;
 }
 
 /**
@@ -19,9 +20,14 @@ export interface BenchGateway {
 export async function startBuiltGateway(
   env: Record<string, string>,
   readyTimeoutMs = 10_000,
+  dist = process.env.GATEWAY_DIST ?? resolve(__dirname, '../dist'),
 ): Promise<BenchGateway> {
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve(__dirname, '../dist/apps/gateway/src/main.js')], {
+  // e.g. GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load.
+  const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // `dist`: this build, or another to compare against (e.g. a copy of dist/ from before a change).
+  const main = resolve(dist, 'apps/gateway/src/main.js');
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -41,7 +47,7 @@ export async function startBuiltGateway(
         child.kill('SIGTERM');
         await exited;
       };
-      return { url, stop };
+      return { url, stop, pid: child.pid };
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -54,13 +60,13 @@ export function startBuiltOllamaGateway(
   ollamaUrl: string,
   model: string,
   env: Record<string, string> = {},
+  dist?: string,
 ): Promise<BenchGateway> {
-  return startBuiltGateway({
-    INFERENCE_BACKEND: 'ollama',
-    OLLAMA_HOST: ollamaUrl,
-    MODEL_NAME: model,
-    ...env,
-  });
+  return startBuiltGateway(
+    { INFERENCE_BACKEND: 'ollama', OLLAMA_HOST: ollamaUrl, MODEL_NAME: model, ...env },
+    10_000,
+    dist,
+  );
 }
 
 /** `connections` clients POSTing `body` as JSON to `url` for `durationS` seconds. */

@@ -1,15 +1,22 @@
 /**
- * `npm run bench:memory`: whether the gateway's memory stays flat under sustained load. Rounds of load
- * through the built gateway against a fake Ollama; after each round (and a pause for the collector) it
- * prints the resident set and heap in use as the gateway itself exports them on /metrics.
+ * `npm run bench:memory`: the gateway's resident memory idle, after BENCH_REQUESTS requests at
+ * saturation (autocannon, 50 connections; 100,000 by default) and over a soak at 80% of the rate just
+ * measured (BENCH_SOAK_S, 30 s by default; 600 for the ten-minute soak), sampled as the gateway itself
+ * exports it on /metrics. The fake Ollama runs in its own process.
  */
-import { FakeOllama } from '../test/fixtures/fake-ollama';
-import { postLoad, startBuiltOllamaGateway } from './bench-gateway';
+import autocannon from 'autocannon';
 
-const MODEL = 'qwen2.5:0.5b';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
-const ROUND_S = Number(process.env.BENCH_ROUND_S ?? 8);
-const CONNECTIONS = 16;
+import { startBuiltOllamaGateway } from './bench-gateway';
+import { GATEWAY_BENCH_ENV } from './bench-overhead-env';
+import { startChildServer } from './bench/child-server';
+import { BENCH_MODEL } from './bench/fake-ollama-server';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
+const SOAK_S = Number(process.env.BENCH_SOAK_S ?? 30);
+const SAMPLES = Number(process.env.BENCH_SOAK_SAMPLES ?? 6);
+const CONNECTIONS = 50;
+const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
+const BODY = JSON.stringify({ prompt: 'Explain Kubernetes in simple terms:', max_tokens: 64 });
 
 async function memory(url: string): Promise<{ rss: number; heap: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -18,32 +25,76 @@ async function memory(url: string): Promise<{ rss: number; heap: number }> {
   return { rss: mb('process_resident_memory_bytes'), heap: mb('nodejs_heap_size_used_bytes') };
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const line = (label: string, m: { rss: number; heap: number }, extra = ''): void =>
+  console.log(
+    `${label.padEnd(34)} rss ${m.rss.toFixed(1).padStart(6)} MB  heap used ${m.heap.toFixed(1).padStart(6)} MB ${extra}`,
+  );
+
+function load(url: string, options: Partial<autocannon.Options>): Promise<autocannon.Result> {
+  return autocannon({
+    url: `${url}/v1/generate`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+    connections: CONNECTIONS,
+    ...options,
+  });
+}
+
+/** Idle, after REQUESTS at saturation, and over the soak, for the gateway at `url`. */
+async function measure(url: string): Promise<void> {
+  await sleep(1000);
+  const idle = await memory(url);
+  line('idle', idle);
+  const saturated = await load(url, { amount: REQUESTS });
+  const rate = saturated.requests.total / (saturated.duration || 1);
+  const errors = saturated.errors + saturated.non2xx;
+  await sleep(2000);
+  const after = await memory(url);
+  line(`after ${saturated.requests.total} requests`, after, `(${rate.toFixed(0)} req/s, ${errors} errors)`);
+  console.log(
+    `rss ${after.rss.toFixed(1)} MB (target <= 150 MB), ${(after.rss - idle.rss).toFixed(1)} MB above idle`,
+  );
+  if (SOAK_S <= 0) {
+    return;
+  }
+  const soakRate = Math.max(1, Math.floor(rate * 0.8));
+  console.log(`soak: ${SOAK_S} s at ${soakRate} req/s (80% of saturation)`);
+  const samples: Array<{ rss: number; heap: number }> = [];
+  const soak = load(url, { duration: SOAK_S, overallRate: soakRate });
+  for (let i = 1; i <= SAMPLES; i += 1) {
+    await sleep((SOAK_S * 1000) / SAMPLES - 50);
+    const sample = await memory(url);
+    samples.push(sample);
+    line(`  soak ${((i * SOAK_S) / SAMPLES).toFixed(0)} s`, sample);
+  }
+  const soaked = await soak;
+  const growth = ((samples[samples.length - 1].rss - samples[0].rss) / samples[0].rss) * 100;
+  console.log(
+    `soak: ${soaked.requests.total} requests, ${soaked.errors + soaked.non2xx} errors; rss growth from the ` +
+      `first to the last sample ${growth.toFixed(1)}% (target < 5%)`,
+  );
+}
+
 async function main(): Promise<void> {
-  const ollama = await new FakeOllama({ models: [MODEL] })
-    .always({ kind: 'tokens', tokens: ['a', 'b', 'c', 'd', 'e', 'f'] })
-    .start();
-  const gateway = await startBuiltOllamaGateway(ollama.url, MODEL, { MAX_INFLIGHT: String(CONNECTIONS) });
+  const ollama = await startChildServer('fake-ollama-server.ts');
   try {
-    let total = 0;
-    let errors = 0;
-    console.log('round  requests(total)  errors(total)  rss MB  heap used MB');
-    for (let round = 1; round <= ROUNDS; round += 1) {
-      const result = await postLoad(
-        `${gateway.url}/v1/generate`,
-        { prompt: 'Explain Kubernetes in simple terms:', max_tokens: 16 },
-        CONNECTIONS,
-        ROUND_S,
-      );
-      total += result.requests.total;
-      errors += result.errors + result.non2xx;
-      await new Promise((r) => setTimeout(r, 1500));
-      const { rss, heap } = await memory(gateway.url);
-      console.log(
-        `${String(round).padStart(5)}  ${String(total).padStart(15)}  ${String(errors).padStart(13)}  ${rss.toFixed(1).padStart(6)}  ${heap.toFixed(1).padStart(12)}`,
-      );
+    // BENCH_BASELINE_DIST: another build (e.g. from before a change), measured first in the same run.
+    const builds = [
+      ...(BASELINE_DIST ? [{ name: 'baseline build', dist: BASELINE_DIST }] : []),
+      { name: 'gateway', dist: undefined },
+    ];
+    for (const build of builds) {
+      console.log(`\n${build.name}`);
+      const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV, build.dist);
+      try {
+        await measure(gateway.url);
+      } finally {
+        await gateway.stop();
+      }
     }
   } finally {
-    await gateway.stop();
     await ollama.stop();
   }
 }

@@ -1,67 +1,185 @@
 /**
- * `npm run bench:overhead`: what the gateway adds in front of Ollama. The same fake Ollama server
- * (Ollama's wire protocol, instant answers) is loaded directly and through the built gateway in the
- * same run, with the same concurrency, and the throughput ratio and added latency are printed.
- * Only ratios within one run mean anything: the load generator shares the machine with both servers.
+ * `npm run bench:overhead`: what the gateway costs next to the least a proxy can cost, in one run on one
+ * machine. Four targets answer the same requests: the fake Ollama itself, a bare Node proxy in front of
+ * it, a Nest + Express hello-world route (the framework's own ceiling, no upstream) and the gateway in
+ * front of the same fake Ollama. Each is measured at saturation (autocannon, 50 connections), one request
+ * at a time on a keep-alive connection (added latency vs direct) and, streaming, until the first token.
+ * Every server runs in its own process; only ratios within one run mean anything.
  */
-import { FakeOllama } from '../test/fixtures/fake-ollama';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type autocannon from 'autocannon';
+
 import { postLoad, startBuiltOllamaGateway } from './bench-gateway';
+import { GATEWAY_BENCH_ENV } from './bench-overhead-env';
+import { startChildServer } from './bench/child-server';
+import { BENCH_MODEL, FIRST_TOKEN } from './bench/fake-ollama-server';
+import { percentile, timedPost } from './bench/http-timing';
+import { barChartSvg } from './bench/svg-chart';
 
-const MODEL = 'qwen2.5:0.5b';
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const TOKENS = ['Kubernetes', ' runs', ' containers', ' for', ' you', '.'];
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1000);
+const STREAMED = Number(process.env.BENCH_STREAMED ?? 300);
+const CHART = process.env.BENCH_CHART ?? join(tmpdir(), 'bench-overhead.svg');
+const ONLY = process.env.BENCH_TARGETS?.split(',');
+const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
+const PROMPT = 'Explain Kubernetes in simple terms:';
 
-interface Result {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
+interface Target {
+  name: string;
+  url: string;
+  body: object;
+  /** Streaming request for the time to first token; none for the hello-world route. */
+  streamBody?: object;
 }
 
-async function load(url: string, body: object): Promise<Result> {
-  const result = await postLoad(url, body, CONNECTIONS, DURATION_S);
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
+interface Measured {
+  rps: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  ttft50: number;
+  ttft99: number;
+}
+
+/** Saturation one target after the other; latency and first token one request per target in turn. */
+async function measureAll(targets: Target[]): Promise<Measured[]> {
+  for (const target of targets) {
+    await postLoad(target.url, target.body, CONNECTIONS, 2); // warm-up: JIT, connection pools
+  }
+  const loads: autocannon.Result[] = [];
+  for (const target of targets) {
+    loads.push(await postLoad(target.url, target.body, CONNECTIONS, DURATION_S));
+  }
+  // Interleaved, so that every target sees the same moments of a noisy machine.
+  const latencies = targets.map((): number[] => []);
+  const firsts = targets.map((): number[] => []);
+  const payloads = targets.map((t) => JSON.stringify(t.body));
+  const streamPayloads = targets.map((t) => (t.streamBody ? JSON.stringify(t.streamBody) : undefined));
+  for (let i = 0; i < Math.max(SEQUENTIAL, STREAMED); i += 1) {
+    for (const [index, target] of targets.entries()) {
+      if (i < SEQUENTIAL) {
+        latencies[index].push((await timedPost(target.url, payloads[index])).totalMs);
+      }
+      const streamed = streamPayloads[index];
+      if (i < STREAMED && streamed !== undefined) {
+        firsts[index].push((await timedPost(target.url, streamed, FIRST_TOKEN)).markerMs ?? NaN);
+      }
+    }
+  }
+  return targets.map((_, index) => ({
+    rps: loads[index].requests.average,
+    errors: loads[index].errors + loads[index].non2xx,
+    p50: percentile(latencies[index], 50),
+    p99: percentile(latencies[index], 99),
+    ttft50: percentile(firsts[index], 50),
+    ttft99: percentile(firsts[index], 99),
+  }));
 }
 
 async function main(): Promise<void> {
-  const ollama = await new FakeOllama({ models: [MODEL] }).always({ kind: 'tokens', tokens: TOKENS }).start();
-  const gateway = await startBuiltOllamaGateway(ollama.url, MODEL, { MAX_INFLIGHT: String(CONNECTIONS) });
+  const ollama = await startChildServer('fake-ollama-server.ts');
+  const proxy = await startChildServer('bare-proxy.ts', { UPSTREAM_URL: ollama.url });
+  const hello = await startChildServer('nest-hello.ts');
+  const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV);
+  // BENCH_BASELINE_DIST: another build of the gateway (e.g. from before a change), measured alongside.
+  const baseline = BASELINE_DIST
+    ? await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV, BASELINE_DIST)
+    : undefined;
+  const native = { model: BENCH_MODEL, prompt: PROMPT };
+  const gatewayTarget = (name: string, url: string): Target => ({
+    name,
+    url: `${url}/v1/generate`,
+    body: { prompt: PROMPT, max_tokens: 64 },
+    streamBody: { prompt: PROMPT, max_tokens: 64, stream: true },
+  });
+  const targets: Target[] = [
+    { name: 'fake Ollama, direct', url: `${ollama.url}/api/generate`, body: native, streamBody: native },
+    { name: 'bare Node proxy', url: `${proxy.url}/api/generate`, body: native, streamBody: native },
+    { name: 'Nest + Express hello', url: `${hello.url}/v1/generate`, body: { prompt: PROMPT } },
+    ...(baseline ? [gatewayTarget('gateway, baseline build', baseline.url)] : []),
+    gatewayTarget('gateway', gateway.url),
+  ].filter((target) => !ONLY || ONLY.some((name) => target.name.includes(name)));
   try {
-    const prompt = 'Explain Kubernetes in simple terms:';
-    // Warm both paths (JIT, keep-alive pools) before measuring.
-    await load(`${ollama.url}/api/generate`, { model: MODEL, prompt });
-    await load(`${gateway.url}/v1/generate`, { prompt, max_tokens: 150 });
-    const direct = await load(`${ollama.url}/api/generate`, { model: MODEL, prompt });
-    const through = await load(`${gateway.url}/v1/generate`, { prompt, max_tokens: 150 });
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
-    const sum = Number(/^llm_gateway_overhead_seconds_sum\{[^}]*\} (\S+)$/m.exec(metrics)?.[1] ?? NaN);
-    const count = Number(/^llm_gateway_overhead_seconds_count\{[^}]*\} (\S+)$/m.exec(metrics)?.[1] ?? NaN);
-
-    const row = (name: string, r: Result): string =>
-      `${name.padEnd(26)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)}`;
-    console.log(`\n${CONNECTIONS} connections, ${DURATION_S} s each, ${TOKENS.length} tokens per answer`);
-    console.log(
-      `${'path'.padEnd(26)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}`,
-    );
-    console.log(row('fake Ollama, direct', direct));
-    console.log(row('through the gateway', through));
-    console.log(`throughput ratio (gateway / direct): ${(through.rps / direct.rps).toFixed(2)}`);
-    console.log(
-      `added latency: p50 +${(through.p50 - direct.p50).toFixed(1)} ms, p99 +${(through.p99 - direct.p99).toFixed(1)} ms`,
-    );
-    console.log(
-      `gateway's own overhead metric (mean, all requests): ${((sum / count) * 1000).toFixed(2)} ms`,
-    );
+    report(targets, await measureAll(targets));
   } finally {
-    await gateway.stop();
+    await Promise.all([gateway.stop(), baseline?.stop(), hello.stop(), proxy.stop()]);
     await ollama.stop();
   }
+}
+
+function report(targets: Target[], results: Measured[]): void {
+  const direct = results[targets.findIndex((t) => t.name.includes('direct'))];
+  const proxy = results[targets.findIndex((t) => t.name.includes('proxy'))];
+  const cell = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+  console.log(
+    `\n${CONNECTIONS} connections x ${DURATION_S} s for req/s; ${SEQUENTIAL} sequential keep-alive requests ` +
+      `for latency; ${STREAMED} streamed requests for time to first token (ms)`,
+  );
+  console.log(
+    'target                     req/s  x proxy  errors   p50    p99  +p50   +p99   ttft50 ttft99 +ttft50',
+  );
+  targets.forEach((target, i) => {
+    const r = results[i];
+    console.log(
+      [
+        target.name.padEnd(24),
+        r.rps.toFixed(0).padStart(7),
+        cell(proxy ? r.rps / proxy.rps : NaN).padStart(8),
+        String(r.errors).padStart(7),
+        cell(r.p50).padStart(6),
+        cell(r.p99).padStart(6),
+        cell(direct ? r.p50 - direct.p50 : NaN).padStart(5),
+        cell(direct ? r.p99 - direct.p99 : NaN).padStart(6),
+        cell(r.ttft50).padStart(8),
+        cell(r.ttft99).padStart(6),
+        cell(direct ? r.ttft50 - direct.ttft50 : NaN).padStart(7),
+      ].join(' '),
+    );
+  });
+  const gateway = results[targets.findIndex((t) => t.name === 'gateway')];
+  if (gateway && proxy && direct) {
+    const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+    const ratio = gateway.rps / proxy.rps;
+    console.log(
+      `gateway / bare proxy throughput: ${ratio.toFixed(3)} (target >= 0.35: ${verdict(ratio >= 0.35)})`,
+    );
+    const p50 = gateway.p50 - direct.p50;
+    const p99 = gateway.p99 - direct.p99;
+    const ttft = gateway.ttft50 - direct.ttft50;
+    console.log(`gateway added p50 ${p50.toFixed(2)} ms (target <= 0.5: ${verdict(p50 <= 0.5)})`);
+    console.log(`gateway added p99 ${p99.toFixed(2)} ms (target <= 2: ${verdict(p99 <= 2)})`);
+    console.log(
+      `gateway added time to first token p50 ${ttft.toFixed(2)} ms (target <= 1: ${verdict(ttft <= 1)})`,
+    );
+  }
+  const added = (pick: (r: Measured) => number): number[] =>
+    results.map((r) => (direct && r !== direct ? pick(r) - pick(direct) : NaN));
+  const svg = barChartSvg(
+    `bench:overhead — ${CONNECTIONS} connections, 16-token answers, same machine, same run`,
+    targets.map((t) => t.name),
+    [
+      {
+        title: 'Saturation',
+        unit: 'req/s',
+        series: [{ label: 'req/s', color: '#4477aa', values: results.map((r) => r.rps) }],
+      },
+      {
+        title: 'Added latency vs direct',
+        unit: 'ms',
+        series: [
+          { label: 'p50', color: '#66ccee', values: added((r) => r.p50) },
+          { label: 'p99', color: '#ee6677', values: added((r) => r.p99) },
+          { label: 'TTFT p50', color: '#228833', values: added((r) => r.ttft50) },
+        ],
+      },
+    ],
+  );
+  writeFileSync(CHART, svg);
+  console.log(`chart: ${CHART}`);
 }
 
 main().catch((error: unknown) => {

@@ -13,6 +13,8 @@ describe('key:create', () => {
       'a,b',
       '--rpm',
       '60',
+      '--concurrency',
+      '3',
     ]);
     expect(entry).toEqual({
       id: 'team-a',
@@ -20,6 +22,7 @@ describe('key:create', () => {
       hash: hashApiKey(key),
       models: ['a', 'b'],
       rpm: 60,
+      concurrency: 3,
     });
     expect(parseKeysFile(JSON.stringify({ keys: [entry] })).keys).toHaveLength(1);
     expect(JSON.stringify(entry)).not.toContain(key);
@@ -28,5 +31,6 @@ describe('key:create', () => {
   it('refuses a missing id or a bad limit', () => {
     expect(() => createKeyEntry([])).toThrow(/--id is required/);
     expect(() => createKeyEntry(['--id', 'x', '--tpm', 'lots'])).toThrow(/"tpm" must be/);
+    expect(() => createKeyEntry(['--id', 'x', '--concurrency', '1.5'])).toThrow(/"concurrency" must be/);
   });
 });

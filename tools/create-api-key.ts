@@ -2,7 +2,7 @@
  * Creates an API key: prints the key once (hand it to its owner) and the entry to add to the keys
  * file (API_KEYS_FILE). The gateway stores only the hash; a lost key cannot be recovered, only replaced.
  *
- *   npm run key:create -- --id team-a --name "Team A" --models qwen2.5:0.5b --rpm 60 --tpm 100000
+ *   npm run key:create -- --id team-a --name "Team A" --models qwen2.5:0.5b --rpm 60 --tpm 100000 --concurrency 4
  */
 import { parseArgs } from 'node:util';
 
@@ -18,6 +18,7 @@ export function createKeyEntry(argv: string[]): { key: string; entry: KeyEntry }
       models: { type: 'string' },
       rpm: { type: 'string' },
       tpm: { type: 'string' },
+      concurrency: { type: 'string' },
     },
     strict: true,
   });
@@ -32,6 +33,7 @@ export function createKeyEntry(argv: string[]): { key: string; entry: KeyEntry }
     ...(values.models !== undefined ? { models: values.models.split(',').map((m) => m.trim()) } : {}),
     ...(values.rpm !== undefined ? { rpm: Number(values.rpm) } : {}),
     ...(values.tpm !== undefined ? { tpm: Number(values.tpm) } : {}),
+    ...(values.concurrency !== undefined ? { concurrency: Number(values.concurrency) } : {}),
   };
   // The same checks the gateway applies when it loads the file.
   parseKeysFile(JSON.stringify({ keys: [entry] }));

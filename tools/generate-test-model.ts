@@ -10,7 +10,7 @@ import {
   testModelFileName,
   TEST_MODEL_PROFILES,
   type TestModelProfileName,
-} from '@gateway/inference/embedded/gguf/test-model';
+} from '@gateway/inference';
 
 const profile = (process.argv[2] ?? 'tiny') as TestModelProfileName;
 if (!(profile in TEST_MODEL_PROFILES)) {

@@ -11,7 +11,11 @@ const rules = parse(readFileSync(join(deployDir, 'monitoring/alerts.rules.yml'),
 const resource = {
   apiVersion: 'monitoring.coreos.com/v1',
   kind: 'PrometheusRule',
-  metadata: { name: 'llm-gateway', labels: { 'app.kubernetes.io/name': 'llm-api' } },
+  metadata: {
+    name: 'llm-gateway',
+    // kube-prometheus-stack's default ruleSelector, the same label as the ServiceMonitor's.
+    labels: { 'app.kubernetes.io/name': 'llm-api', release: 'kube-prometheus-stack' },
+  },
   spec: { groups: rules.groups },
 };
 const header =

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # `make validate`: everything CI checks about the deployment artifacts, offline, no cluster.
-#   1. kustomize renders every overlay (and every skaffold profile's path)
+#   1. kustomize renders every overlay and deploy/namespace (the jest step renders the optional
+#      components ingress-nginx and ollama-autoscaling on top of prod and prod-gpu)
 #   2. promtool: rules, rule unit tests, the plain Prometheus config
-#   3. jest project `deploy`: strict schema validation (unknown fields rejected), CRD schemas,
-#      policy checks, ConfigMap vs the config library, skaffold, dashboard/alerts vs live /metrics
+#   3. jest project `deploy`: strict schema validation (unknown fields rejected), CRD schemas
+#      (prometheus-operator, Gateway API, KEDA), policy checks, ConfigMap vs the config library,
+#      skaffold and what its teardown deletes, Ollama hooks, Redis restart, dashboard/alerts vs live /metrics
 #   4. tsc, eslint and prettier on deploy/
 #   5. the image: podman build from the Dockerfile and run checks (deploy/scripts/image-test.sh)
-# Installs what it needs from apt when missing; fails loudly when something cannot run.
+# Installs what it needs (tools/system-packages.txt) when missing; fails loudly when something cannot run.
 # SKIP_IMAGE=1 leaves out step 5 (for a quick local loop only; CI never sets it).
 set -euo pipefail
 
@@ -25,17 +27,9 @@ step() {
 }
 
 ensure_tools() {
-  if ! command -v promtool >/dev/null; then
-    [[ $(id -u) -eq 0 ]] || { echo "promtool missing: apt-get install prometheus" >&2; return 1; }
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-  fi
-  # Components and `patches:` need kustomize >= 3.7 (kubectl >= 1.21); Debian's own
-  # kubernetes-client (1.20) is too old, so a current kubectl must already be installed.
-  command -v kubectl >/dev/null || { echo "kubectl (>= 1.27, with kustomize) is required" >&2; return 1; }
-  local minor
-  minor="$(kubectl version --client -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(Number(JSON.parse(s).clientVersion.minor.replace(/\D/g,""))))')"
-  ((minor >= 27)) || { echo "kubectl 1.$minor is too old (need >= 1.27)" >&2; return 1; }
+  # The one list of system programs (tools/system-packages.txt): installs what is missing when
+  # it can (root on Debian/Ubuntu), or stops with the commands to run.
+  bash tools/test-prerequisites.sh validate
   kubectl version --client | head -2
   promtool --version 2>&1 | head -1
 }
@@ -43,7 +37,7 @@ ensure_tools() {
 render_all() {
   local out="$ROOT/deploy/.tmp/rendered"
   mkdir -p "$out"
-  for dir in deploy/base deploy/overlays/dev deploy/overlays/prod deploy/overlays/prod-gpu; do
+  for dir in deploy/namespace deploy/base deploy/overlays/dev deploy/overlays/prod deploy/overlays/prod-gpu; do
     kubectl kustomize "$dir" >"$out/$(basename "$dir").yaml"
     printf '  %-28s %3s objects\n' "$dir" "$(grep -c '^kind:' "$out/$(basename "$dir").yaml")"
   done

@@ -4,7 +4,7 @@ import type { GatewayProcess } from '../../apps/gateway/test/support/gateway-pro
 import { ensureBuilt, startGateway, stopGateway } from './support/gateway-process';
 import { dashboardExpressions, ruleExpressions } from './support/monitoring-files';
 import { exposedFamilies, isExposed, metricNames } from './support/promql';
-import { DEPLOY_DIR, find, gatewayConfigMap, render } from './support/render';
+import { DEPLOY_DIR, find, gatewayConfigMap, render, renderWithComponents } from './support/render';
 import { allContainers, podTemplate } from './support/workloads';
 
 /** The key whose hash deploy/overlays/dev/api-keys.dev.json holds (a development key, public). */
@@ -15,6 +15,8 @@ const EXTERNAL_METRICS: Record<string, string> = {
   up: 'Prometheus (scrape health)',
   kube_deployment_status_replicas_ready: 'kube-state-metrics',
   kube_statefulset_status_replicas_ready: 'kube-state-metrics',
+  kubelet_volume_stats_used_bytes: 'kubelet',
+  kubelet_volume_stats_capacity_bytes: 'kubelet',
 };
 
 describe('the built gateway, as the manifests run it', () => {
@@ -68,6 +70,22 @@ describe('the built gateway, as the manifests run it', () => {
       .flatMap(metricNames)
       .filter((name) => !isExposed(name, families));
     expect(missing).toEqual([]);
+  });
+
+  it('exports every metric the Ollama autoscaler queries', () => {
+    const scaledObject = find(
+      renderWithComponents('deploy/overlays/prod', ['ollama-autoscaling']),
+      'ScaledObject',
+      'ollama',
+    );
+    const queries = (scaledObject.spec as { triggers: { metadata: { query: string } }[] }).triggers.map(
+      (trigger) => trigger.metadata.query,
+    );
+    const names = queries.flatMap(metricNames);
+    expect(names).toEqual(
+      expect.arrayContaining(['llm_gateway_queue_depth', 'llm_gateway_upstream_inflight']),
+    );
+    expect(names.filter((name) => !isExposed(name, families))).toEqual([]);
   });
 
   it('exports every gateway metric the alert rules read', () => {

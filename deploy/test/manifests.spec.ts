@@ -1,60 +1,70 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-
 import { CrdSchemas } from './support/crd-schema';
 import {
-  DEPLOY_DIR,
   DEPLOYABLE_PATHS,
   find,
-  parseYamlDocuments,
   render,
+  renderKustomization,
+  renderWithComponents,
   type K8sObject,
 } from './support/render';
 import { validateStrict } from './support/strict-k8s-schema';
 
-const operatorSchemas = CrdSchemas.load('monitoring.coreos.com/v1');
+/** CRD schemas of the custom resources the overlays and components use (deploy/schemas). */
+const crdSchemas = ['monitoring.coreos.com/v1', 'gateway.networking.k8s.io/v1', 'keda.sh/v1alpha1'].map(
+  (apiVersion) => CrdSchemas.load(apiVersion),
+);
 const RENDERED_PATHS = ['deploy/base', ...DEPLOYABLE_PATHS];
 
 async function schemaErrors(object: K8sObject): Promise<string[]> {
-  if (operatorSchemas.handles(object)) {
-    return operatorSchemas.validate(object);
+  const crd = crdSchemas.find((schemas) => schemas.handles(object));
+  if (crd) {
+    return crd.validate(object);
   }
   const check = await validateStrict(object);
   return check.known ? check.errors : [`no schema known for ${object.apiVersion} ${object.kind}`];
 }
 
-/** Renders a throw-away kustomization inside deploy/ (kustomize refuses absolute bases). */
+/** A variant of `base` with extra JSON patches (the `patches:` list of a kustomization). */
 function renderVariant(base: string, patch: string): K8sObject[] {
-  const scratch = join(DEPLOY_DIR, '.tmp');
-  mkdirSync(scratch, { recursive: true });
-  const dir = mkdtempSync(join(scratch, 'variant-'));
-  try {
-    const kustomization = `resources:\n  - ${relative(dir, join(DEPLOY_DIR, '..', base))}\npatches:\n${patch}`;
-    writeFileSync(join(dir, 'kustomization.yaml'), kustomization);
-    const text = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-    return parseYamlDocuments(text) as K8sObject[];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return renderKustomization(base, () => `patches:\n${patch}`);
 }
 
 describe.each(RENDERED_PATHS)('%s', (path) => {
   const objects = render(path);
 
-  it('renders, with the Namespace first so it exists before anything in it', () => {
+  it('renders, leaving the Namespace to deploy/namespace (a teardown must not delete it)', () => {
     expect(objects.length).toBeGreaterThan(5);
-    expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'llm-serving' } });
+    expect(objects.filter((object) => object.kind === 'Namespace')).toEqual([]);
   });
 
-  it('puts every namespaced object in llm-serving', () => {
+  it('puts every object in llm-serving', () => {
     const misplaced = objects
-      .filter((object) => object.kind !== 'Namespace' && object.metadata.namespace !== 'llm-serving')
+      .filter((object) => object.metadata.namespace !== 'llm-serving')
       .map((object) => `${object.kind}/${object.metadata.name}`);
     expect(misplaced).toEqual([]);
   });
 
   it('validates every object against its schema, unknown fields rejected', async () => {
+    const problems: string[] = [];
+    for (const object of objects) {
+      for (const error of await schemaErrors(object)) {
+        problems.push(`${object.kind}/${object.metadata.name}: ${error}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe.each([
+  ['deploy/namespace', []],
+  ['deploy/overlays/prod', ['ingress-nginx']],
+  ['deploy/overlays/prod', ['ollama-autoscaling']],
+  ['deploy/overlays/prod-gpu', ['ollama-autoscaling']],
+])('%s with components %j', (base, components) => {
+  const objects = components.length === 0 ? render(base) : renderWithComponents(base, components);
+
+  it('validates every object against its schema, unknown fields rejected', async () => {
+    expect(objects.length).toBeGreaterThan(0);
     const problems: string[] = [];
     for (const object of objects) {
       for (const error of await schemaErrors(object)) {
@@ -112,5 +122,27 @@ describe('the strict schema check', () => {
     const groups = (rule.spec as { groups: { rules: Record<string, unknown>[] }[] }).groups;
     delete groups[0].rules[0].expr;
     expect(await schemaErrors(rule)).toEqual(['/spec/groups/0/rules/0/expr: required']);
+  });
+
+  it('checks Gateway API and KEDA objects against their CRD schema', async () => {
+    const route = structuredClone(find(render('deploy/overlays/prod'), 'HTTPRoute', 'llm-api'));
+    const rules = (route.spec as { rules: Record<string, unknown>[] }).rules;
+    rules[0].timeouts = { request: '1 hour' };
+    rules[0].timeout = '1h';
+    expect(await schemaErrors(route)).toEqual([
+      '/spec/rules/0/timeouts/request: "1 hour" does not match ^([0-9]{1,5}(h|m|s|ms)){1,4}$',
+      'unknown field "/spec/rules/0/timeout"',
+    ]);
+
+    const scaled = structuredClone(
+      find(renderWithComponents('deploy/overlays/prod', ['ollama-autoscaling']), 'ScaledObject', 'ollama'),
+    );
+    const spec = scaled.spec as Record<string, unknown>;
+    spec.minReplicas = 2;
+    delete spec.triggers;
+    expect(await schemaErrors(scaled)).toEqual([
+      '/spec/triggers: required',
+      'unknown field "/spec/minReplicas"',
+    ]);
   });
 });

@@ -21,20 +21,27 @@ describe.each(DEPLOYABLE_PATHS)('routing and load shedding wiring: %s', (path) =
   const spec = statefulSet.spec as StatefulSetSpec;
   const namespace = statefulSet.metadata.namespace ?? 'default';
 
-  it('lists every Ollama pod, and only those, by its stable name through the headless Service', () => {
-    const replicas = spec.replicas ?? 1;
-    const pods = Array.from(
-      { length: replicas },
-      (_, i) => `http://ollama-${i}.${spec.serviceName}.${namespace}.svc.cluster.local:11434`,
-    );
-    expect(data.OLLAMA_HOSTS?.split(',')).toEqual(pods);
+  it('reaches every ready Ollama pod through the headless Service: by DNS discovery, or by name', () => {
     const headless = find(objects, 'Service', spec.serviceName).spec as {
       clusterIP?: string;
+      publishNotReadyAddresses?: boolean;
       ports: { port: number }[];
     };
     expect(headless.clusterIP).toBe('None');
+    // Pods loading their model or terminating must not be resolved, or they get new requests.
+    expect(headless.publishNotReadyAddresses ?? false).toBe(false);
     expect(headless.ports.map((port) => port.port)).toContain(11434);
-    expect(loadConfig({ ...data }).routing.ollamaHosts).toEqual(pods);
+    const host = `${spec.serviceName}.${namespace}.svc.cluster.local`;
+    if (data.OLLAMA_DISCOVERY !== undefined) {
+      // Any number of replicas (the autoscaler changes it): the gateways re-resolve the Service.
+      expect(data.OLLAMA_DISCOVERY).toBe(`dns://${host}:11434`);
+      expect(Number(data.OLLAMA_DISCOVERY_INTERVAL_MS)).toBeGreaterThan(0);
+      expect(data.OLLAMA_HOSTS).toBeUndefined();
+    } else {
+      const pods = Array.from({ length: spec.replicas ?? 1 }, (_, i) => `http://ollama-${i}.${host}:11434`);
+      expect(data.OLLAMA_HOSTS?.split(',')).toEqual(pods);
+      expect(loadConfig({ ...data }).routing.ollamaHosts).toEqual(pods);
+    }
   });
 
   it('sends each Ollama pod no more than it serves at once, and bounds the wait beyond that', () => {
@@ -44,4 +51,13 @@ describe.each(DEPLOYABLE_PATHS)('routing and load shedding wiring: %s', (path) =
     // A queued request must be shed long before the drain would have to cut it.
     expect(routing.maxQueueWaitMs).toBeLessThan(Number(data.DRAIN_TIMEOUT_MS));
   });
+});
+
+describe('routing: prod', () => {
+  it.each(['deploy/overlays/prod', 'deploy/overlays/prod-gpu'])(
+    '%s discovers the Ollama pods through DNS instead of a static list',
+    (path) => {
+      expect(gatewayConfigMap(render(path)).OLLAMA_DISCOVERY).toMatch(/^dns:\/\//);
+    },
+  );
 });

@@ -11,12 +11,20 @@ interface JsonPatch {
   value?: unknown;
 }
 
+interface SkaffoldBuild {
+  artifacts: { image: string; context?: string; docker?: { dockerfile: string } }[];
+  platforms?: string[];
+}
+
 interface SkaffoldConfig {
   apiVersion: string;
   kind: string;
-  build: { artifacts: { image: string; context?: string; docker?: { dockerfile: string } }[] };
   manifests: { kustomize: { paths: string[] } };
-  deploy: { kubeContext?: string; kubectl?: unknown };
+  build: SkaffoldBuild;
+  deploy: {
+    kubeContext?: string;
+    kubectl?: { hooks?: { before?: { host?: { command: string[]; os?: string[] } }[] } };
+  };
   portForward: {
     resourceType: string;
     resourceName: string;
@@ -24,7 +32,12 @@ interface SkaffoldConfig {
     port: number;
     localPort: number;
   }[];
-  profiles: { name: string; patches?: JsonPatch[]; manifests?: { kustomize: { paths: string[] } } }[];
+  profiles: {
+    name: string;
+    patches?: JsonPatch[];
+    manifests?: { kustomize: { paths: string[] } };
+    deploy?: SkaffoldConfig['deploy'];
+  }[];
 }
 
 const skaffold = parse(readRepoFile('skaffold.yaml')) as SkaffoldConfig;
@@ -56,6 +69,9 @@ function withProfile(name: string): SkaffoldConfig {
   }
   if (profile.manifests) {
     config.manifests = profile.manifests;
+  }
+  if (profile.deploy) {
+    config.deploy = profile.deploy;
   }
   return config;
 }
@@ -102,5 +118,56 @@ describe('skaffold.yaml', () => {
     expect(withProfile('prod').manifests.kustomize.paths).toEqual(['deploy/overlays/prod']);
     expect(withProfile('gpu').manifests.kustomize.paths).toEqual(['deploy/overlays/prod-gpu']);
     expect(withProfile('prod').deploy.kubeContext).toBeUndefined();
+  });
+});
+
+/** Secrets an overlay may render because they come from committed, non-secret files (dev only). */
+const REPRODUCIBLE_SECRETS = new Map([['deploy/overlays/dev', ['llm-api-keys']]]);
+
+describe('what a skaffold teardown deletes', () => {
+  // `skaffold delete`, and the end of `skaffold dev`, delete exactly the objects the profile's
+  // manifests render: whatever must survive a teardown must not be among them.
+  it.each([
+    ['(default)', skaffold],
+    ['dev', withProfile('dev')],
+    ['prod', withProfile('prod')],
+    ['gpu', withProfile('gpu')],
+  ])('profile %s deletes workloads only: no Namespace, volume or hand-made Secret', (_name, config) => {
+    for (const path of config.manifests.kustomize.paths) {
+      const objects = render(path);
+      expect(
+        objects.filter((object) =>
+          ['Namespace', 'PersistentVolumeClaim', 'PersistentVolume'].includes(object.kind),
+        ),
+      ).toEqual([]);
+      const secrets = objects
+        .filter((object) => object.kind === 'Secret')
+        .map((object) => object.metadata.name);
+      expect(secrets).toEqual(REPRODUCIBLE_SECRETS.get(path) ?? []);
+      // The model volumes come from volumeClaimTemplates and stay when the StatefulSet goes.
+      expect(
+        (find(objects, 'StatefulSet', 'ollama').spec as { persistentVolumeClaimRetentionPolicy: unknown })
+          .persistentVolumeClaimRetentionPolicy,
+      ).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    }
+    // The Namespace (and, for prod, the Redis password Secret) come from a hook skaffold does not track.
+    const command = config.deploy.kubectl?.hooks?.before?.[0]?.host?.command ?? [];
+    expect(command.slice(0, 2)).toEqual(['bash', 'deploy/scripts/prepare-namespace.sh']);
+    const usesRedis = config.manifests.kustomize.paths.some((path) =>
+      render(path).some((object) => object.kind === 'Deployment' && object.metadata.name === 'llm-redis'),
+    );
+    expect(command.includes('--with-redis-secret')).toBe(usesRedis);
+  });
+
+  it('keeps the Namespace with the restricted Pod Security Standard in deploy/namespace', () => {
+    expect(render('deploy/namespace').map((object) => `${object.kind}/${object.metadata.name}`)).toEqual([
+      'Namespace/llm-serving',
+    ]);
+  });
+
+  it('builds the production image for amd64 and arm64 nodes', () => {
+    for (const name of ['prod', 'gpu']) {
+      expect(withProfile(name).build.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    }
   });
 });

@@ -1,28 +1,33 @@
 import { Module, ValidationPipe, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthGuard, AuthModule } from '@gateway/auth';
 import { ConfigModule, GatewayConfig } from '@gateway/config';
 import { HealthModule } from '@gateway/health';
-import { InferenceModule } from '@gateway/inference';
 import { MetricsModule } from '@gateway/metrics';
-import { RateLimitGuard, RateLimitModule } from '@gateway/rate-limit';
+import { RateLimitModule } from '@gateway/rate-limit';
 import { LoggerModule } from 'nestjs-pino';
 
+import { BackendsModule } from './backends/backends.module';
 import { EmbeddingsModule } from './embeddings/embeddings.module';
 import { GenerateModule } from './generate/generate.module';
-import { BodyParserMiddleware } from './http/body-parser.middleware';
 import { ErrorFilter } from './http/error.filter';
 import { loggerParams } from './http/logging';
 import { DrainService } from './lifecycle/drain.service';
+import { InFlightTracker } from './lifecycle/in-flight.tracker';
 import { StartupReportService } from './lifecycle/startup-report.service';
 import { OpenAiModule } from './openai/openai.module';
+import { BodyParserInterceptor } from './pipeline/body-parser.interceptor';
+import { RequestEnd } from './pipeline/request-end';
+import { RequestEntryMiddleware } from './pipeline/request-entry.middleware';
+import { RouteContextGuard } from './pipeline/route-context.guard';
 
+/** The request pipeline, in order, is described in docs/architecture.md. */
 @Module({
   imports: [
     ConfigModule.forRoot(),
     LoggerModule.forRootAsync({ inject: [GatewayConfig], useFactory: loggerParams }),
     MetricsModule,
-    InferenceModule,
+    BackendsModule,
     HealthModule,
     AuthModule,
     RateLimitModule,
@@ -33,16 +38,21 @@ import { OpenAiModule } from './openai/openai.module';
   providers: [
     StartupReportService,
     DrainService,
+    InFlightTracker,
+    RequestEnd,
     { provide: APP_FILTER, useClass: ErrorFilter },
-    // Order matters: the rate limit needs the caller that authentication found.
+    // Guards run in this order: route metadata into the context, then authentication (headers only).
+    { provide: APP_GUARD, useClass: RouteContextGuard },
     { provide: APP_GUARD, useExisting: AuthGuard },
-    { provide: APP_GUARD, useExisting: RateLimitGuard },
+    // The body is read only after the guards let the request in.
+    { provide: APP_INTERCEPTOR, useClass: BodyParserInterceptor },
     {
       provide: APP_PIPE,
       useValue: new ValidationPipe({
         whitelist: true,
         forbidNonWhitelisted: true,
         forbidUnknownValues: true,
+        stopAtFirstError: true,
         transform: true,
         transformOptions: { enableImplicitConversion: false },
       }),
@@ -51,6 +61,6 @@ import { OpenAiModule } from './openai/openai.module';
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(BodyParserMiddleware).forRoutes('*path');
+    consumer.apply(RequestEntryMiddleware).forRoutes('*path');
   }
 }

@@ -194,10 +194,17 @@ describe('POST /v1/generate', () => {
   });
 
   describe('other methods and paths', () => {
-    it('answers 404 in our error shape to an unknown route', async () => {
-      const res = await request(app.getHttpServer()).get('/v1/nothing-here').expect(404);
+    it('answers 404 in our error shape to an unknown route outside /v1/', async () => {
+      const res = await request(app.getHttpServer()).get('/nothing-here').expect(404);
       expect(res.body).toMatchObject({
         error: { code: 'not_found', request_id: res.headers['x-request-id'] },
+      });
+    });
+
+    it("answers 404 in OpenAI's error shape to an unknown path under /v1/, where OpenAI clients call", async () => {
+      const res = await request(app.getHttpServer()).post('/v1/nothing-here').expect(404);
+      expect(res.body).toEqual({
+        error: { message: expect.any(String), type: 'not_found_error', param: null, code: 'not_found' },
       });
     });
 

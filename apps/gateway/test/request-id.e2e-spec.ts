@@ -63,7 +63,7 @@ describe('X-Request-Id', () => {
 
   it('is set on every route: 404s, probes and scrapes', async () => {
     const notFound = await request(app.getHttpServer())
-      .get('/v1/nothing')
+      .get('/nothing')
       .set('X-Request-Id', 'nf-1')
       .expect(404);
     expect(notFound.headers['x-request-id']).toBe('nf-1');

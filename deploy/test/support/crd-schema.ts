@@ -16,6 +16,7 @@ export interface Schema {
   minLength?: number;
   minimum?: number;
   'x-kubernetes-int-or-string'?: boolean;
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
 }
 
 interface SchemaFile {
@@ -133,7 +134,10 @@ export class CrdSchemas {
         this.walk(child, property, `${path}/${key}`, errors);
       } else if (typeof schema.additionalProperties === 'object') {
         this.walk(child, schema.additionalProperties, `${path}/${key}`, errors);
-      } else if (schema.properties !== undefined || schema.additionalProperties === false) {
+      } else if (
+        !schema['x-kubernetes-preserve-unknown-fields'] &&
+        (schema.properties !== undefined || schema.additionalProperties === false)
+      ) {
         errors.push(`unknown field "${path}/${key}"`);
       }
     }

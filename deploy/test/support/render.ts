@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 import { parseAllDocuments } from 'yaml';
 
@@ -69,4 +69,35 @@ export function gatewayConfigMap(objects: K8sObject[]): Record<string, string> {
     throw new Error('llm-api-config not rendered');
   }
   return configMap.data as Record<string, string>;
+}
+
+/**
+ * Renders a throw-away kustomization inside deploy/.tmp (kustomize refuses absolute bases): `base`
+ * (path relative to the repo root) plus `extra`, the rest of a kustomization.yaml (patches,
+ * components, generators), with paths relative to deploy/.
+ */
+export function renderKustomization(base: string, extra: (toDeploy: string) => string): K8sObject[] {
+  const scratch = join(DEPLOY_DIR, '.tmp');
+  mkdirSync(scratch, { recursive: true });
+  const dir = mkdtempSync(join(scratch, 'variant-'));
+  try {
+    const toDeploy = relative(dir, DEPLOY_DIR);
+    const kustomization = `resources:\n  - ${relative(dir, join(REPO_ROOT, base))}\n${extra(toDeploy)}`;
+    writeFileSync(join(dir, 'kustomization.yaml'), kustomization);
+    const text = execFileSync('kubectl', ['kustomize', dir], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return parseYamlDocuments(text) as K8sObject[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An overlay with extra components of deploy/components, as an operator would list them. */
+export function renderWithComponents(base: string, components: string[]): K8sObject[] {
+  return renderKustomization(
+    base,
+    (toDeploy) => `components:\n${components.map((name) => `  - ${toDeploy}/components/${name}\n`).join('')}`,
+  );
 }

@@ -22,6 +22,7 @@ export interface Container {
   lifecycle?: { preStop?: { exec?: { command: string[] }; sleep?: { seconds: number } } };
   volumeMounts?: { name: string; mountPath: string }[];
   envFrom?: { configMapRef?: { name: string } }[];
+  env?: { name: string; value?: string; valueFrom?: unknown }[];
 }
 
 export interface PodSpec {

@@ -77,6 +77,7 @@ export class ApiKeyStore implements OnModuleDestroy {
       id,
       requestsPerMinute: entry.rpm ?? this.config.rateLimit.requestsPerMinute,
       tokensPerMinute: entry.tpm ?? this.config.rateLimit.tokensPerMinute,
+      concurrency: entry.concurrency ?? this.config.rateLimit.concurrency,
       models: entry.models,
     };
   }

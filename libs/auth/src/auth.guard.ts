@@ -1,48 +1,49 @@
-import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { GatewayConfig } from '@gateway/config';
-import { ModelCatalog } from '@gateway/inference';
 import { GatewayMetrics } from '@gateway/metrics';
+import { contextOf, PUBLIC_ROUTE } from '@gateway/request-context';
 import type { Request, Response } from 'express';
 
 import { ApiKeyStore } from './api-key-store';
 import { API_KEY_PREFIX } from './api-key';
-import { AuthenticationRequiredError, ModelNotAllowedError } from './auth.errors';
+import { AuthenticationRequiredError } from './auth.errors';
 import { credentialOf, looksLikeJwt } from './credentials';
 import { JwtVerifier } from './jwt-verifier';
-import { mayUseModel } from './model-access';
-import { attachPrincipal, type Principal } from './principal';
+import type { Principal } from './principal';
 
 /**
- * Authenticates every /v1/* call (probes and /metrics stay open) by API key or JWT, per AUTH_MODE,
- * and refuses models the caller's entry does not allow.
+ * Authenticates every route not marked `@Public()` by API key or JWT, per AUTH_MODE, from the headers
+ * alone: it runs before the body is read, so an unauthenticated caller costs no parsing. Which models
+ * the caller may use is checked at admission, once the typed request names one.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly logger = new Logger('AuthGuard');
-
   constructor(
     private readonly config: GatewayConfig,
     private readonly keys: ApiKeyStore,
     private readonly jwt: JwtVerifier,
-    private readonly catalog: ModelCatalog,
     private readonly metrics: GatewayMetrics,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<Request>();
-    // Express matches routes case-insensitively, so `/V1/generate` reaches the same handler.
-    if (this.config.auth.methods.length === 0 || !req.path.toLowerCase().startsWith('/v1/')) {
+    if (this.config.auth.methods.length === 0 || this.isPublic(context)) {
       return true;
     }
-    const principal = await this.authenticate(req, context.switchToHttp().getResponse<Response>());
-    const model = this.requestedModel(req);
-    if (model !== undefined && !mayUseModel(principal, model, this.catalog)) {
-      this.metrics.authRejections.inc({ reason: 'model_not_allowed' });
-      this.logger.warn(`key ${principal.id} asked for a model it may not use`);
-      throw new ModelNotAllowedError(model.slice(0, 128));
-    }
-    attachPrincipal(req, principal);
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
+    contextOf(req).caller = await this.authenticate(req, http.getResponse<Response>());
     return true;
+  }
+
+  private isPublic(context: ExecutionContext): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
+    );
   }
 
   private async authenticate(req: Request, res: Response): Promise<Principal> {
@@ -63,15 +64,5 @@ export class AuthGuard implements CanActivate {
       return subject === undefined ? undefined : this.keys.principalForSubject(subject);
     }
     return methods.includes('keys') ? this.keys.principalForKey(credential) : undefined;
-  }
-
-  /** The body's `model`, or the default model for routes that take none (POST /v1/generate). */
-  private requestedModel(req: Request): string | undefined {
-    const body: unknown = req.body;
-    const model = typeof body === 'object' && body !== null ? (body as { model?: unknown }).model : undefined;
-    if (typeof model === 'string') {
-      return model;
-    }
-    return req.method === 'POST' && model === undefined ? this.catalog.resolve(undefined).id : undefined;
   }
 }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { InferenceModule } from '@gateway/inference';
 
 import { ApiKeyStore } from './api-key-store';
 import { AuthGuard } from './auth.guard';
@@ -8,7 +7,6 @@ import { JwtVerifier } from './jwt-verifier';
 
 /** API keys and JWTs; the app registers AuthGuard as a global guard. */
 @Module({
-  imports: [InferenceModule],
   providers: [ApiKeyStore, JwtVerifier, AuthGuard, AuthStartupWarning],
   exports: [AuthGuard, ApiKeyStore],
 })

@@ -11,12 +11,12 @@ describe('parseKeysFile', () => {
           { id: 'a', name: 'A', hash, models: ['qwen2.5:0.5b'], rpm: 10, tpm: 0 },
           { id: 'b', hash: hashApiKey('other'), models: ['*'] },
         ],
-        subjects: [{ id: 'svc', subject: 'service-1', rpm: 5 }],
+        subjects: [{ id: 'svc', subject: 'service-1', rpm: 5, concurrency: 2 }],
       }),
     );
     expect(parsed.keys[0]).toEqual({ id: 'a', name: 'A', hash, models: ['qwen2.5:0.5b'], rpm: 10, tpm: 0 });
     expect(parsed.keys[1].models).toBeUndefined();
-    expect(parsed.subjects).toEqual([{ id: 'svc', subject: 'service-1', rpm: 5 }]);
+    expect(parsed.subjects).toEqual([{ id: 'svc', subject: 'service-1', rpm: 5, concurrency: 2 }]);
   });
 
   it.each([
@@ -30,6 +30,11 @@ describe('parseKeysFile', () => {
       /"hash" must be/,
     ],
     ['a negative limit', JSON.stringify({ keys: [{ id: 'a', hash, rpm: -1 }] }), /"rpm" must be/],
+    [
+      'a fractional concurrency',
+      JSON.stringify({ keys: [{ id: 'a', hash, concurrency: 1.5 }] }),
+      /"concurrency" must be/,
+    ],
     ['models not a list', JSON.stringify({ keys: [{ id: 'a', hash, models: 'x' }] }), /"models"/],
     [
       'a duplicate id',

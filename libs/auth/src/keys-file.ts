@@ -1,12 +1,14 @@
 import { KEY_HASH_PATTERN } from './api-key';
 
-/** What an API key or a JWT subject may do; limits absent fall back to RATE_LIMIT_RPM / _TPM. */
+/** What an API key or a JWT subject may do; limits absent fall back to RATE_LIMIT_RPM / _TPM / _CONCURRENCY. */
 export interface AccessEntry {
   id: string;
   name?: string;
   models?: string[];
   rpm?: number;
   tpm?: number;
+  /** Generations at once. */
+  concurrency?: number;
 }
 
 export interface KeyEntry extends AccessEntry {
@@ -71,7 +73,7 @@ function parseAccess(value: unknown, where: string): AccessEntry {
   if (!isRecord(value)) {
     throw new Error(`${where} must be an object`);
   }
-  const { id, name, models, rpm, tpm } = value;
+  const { id, name, models, rpm, tpm, concurrency } = value;
   if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
     throw new Error(`${where}: "id" must be 1-64 characters of A-Z a-z 0-9 . _ : -`);
   }
@@ -88,6 +90,7 @@ function parseAccess(value: unknown, where: string): AccessEntry {
   for (const [field, limit] of [
     ['rpm', rpm],
     ['tpm', tpm],
+    ['concurrency', concurrency],
   ] as const) {
     if (limit !== undefined && !(Number.isInteger(limit) && (limit as number) >= 0)) {
       throw new Error(`${where} (${id}): "${field}" must be a whole number >= 0 (0 = unlimited)`);
@@ -100,6 +103,7 @@ function parseAccess(value: unknown, where: string): AccessEntry {
     models: allModels ? undefined : models,
     rpm: rpm as number | undefined,
     tpm: tpm as number | undefined,
+    concurrency: concurrency as number | undefined,
   };
 }
 

@@ -2,6 +2,7 @@ import type { AuthMethod } from './env/auth.env';
 import type { InferenceBackend } from './env/inference.env';
 import type { RateLimitFailMode } from './env/rate-limit.env';
 import type { LogLevel, NodeEnv } from './env/server.env';
+import type { SlotFailMode } from './env/slots.env';
 
 export interface ServerConfig {
   nodeEnv: NodeEnv;
@@ -21,6 +22,8 @@ export interface InferenceConfig {
   ollamaHost: string;
   modelName: string;
   modelPath?: string;
+  /** Sent to Ollama as options.num_thread; undefined lets Ollama choose. */
+  ollamaNumThread?: number;
   /** Context window of the served model(s) on Ollama (`num_ctx`); undefined leaves Ollama's default. */
   contextLength?: number;
   /** Most inputs per embeddings request. */
@@ -74,9 +77,21 @@ export interface RateLimitConfig {
   /** Defaults per key or JWT subject; 0 means unlimited. */
   requestsPerMinute: number;
   tokensPerMinute: number;
+  /** Generations one key or subject may run at once; 0 means unlimited. */
+  concurrency: number;
   redisUrl?: string;
   failMode: RateLimitFailMode;
   redisTimeoutMs: number;
+}
+
+/** Slots held across replicas through Redis (endpoint slots, per-key concurrency). */
+export interface SlotsConfig {
+  /** A slot not renewed for this long is free again (a killed replica's slots come back). */
+  leaseMs: number;
+  /** How often a request waiting for an endpoint slot held by another replica tries again. */
+  pollIntervalMs: number;
+  /** Redis unreachable: per-replica endpoint slots (open) or 503 (closed). */
+  failMode: SlotFailMode;
 }
 
 export interface HttpHardeningConfig {
@@ -93,6 +108,7 @@ export class GatewayConfig {
   readonly timeouts!: TimeoutsConfig;
   readonly auth!: AuthConfig;
   readonly rateLimit!: RateLimitConfig;
+  readonly slots!: SlotsConfig;
   readonly httpHardening!: HttpHardeningConfig;
   readonly routing!: RoutingConfig;
 }

@@ -5,6 +5,7 @@ export * from './ollama-host';
 export { INFERENCE_BACKENDS, type InferenceBackend } from './env/inference.env';
 export { AUTH_METHODS, type AuthMethod } from './env/auth.env';
 export { RATE_LIMIT_FAIL_MODES, type RateLimitFailMode } from './env/rate-limit.env';
+export { SLOT_FAIL_MODES, type SlotFailMode } from './env/slots.env';
 export { LOG_LEVELS, NODE_ENVS, type LogLevel, type NodeEnv } from './env/server.env';
 export * from './parse-section';
 export { TEST_MODEL_NAME } from './sections/inference.section';

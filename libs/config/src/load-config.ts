@@ -4,6 +4,7 @@ import { InferenceEnv } from './env/inference.env';
 import { RateLimitEnv } from './env/rate-limit.env';
 import { RoutingEnv } from './env/routing.env';
 import { ServerEnv } from './env/server.env';
+import { SlotsEnv } from './env/slots.env';
 import { TimeoutsEnv } from './env/timeouts.env';
 import { GatewayConfig } from './gateway-config';
 import type { RawEnv } from './parse-section';
@@ -13,6 +14,7 @@ import { buildInferenceConfig } from './sections/inference.section';
 import { buildRateLimitConfig } from './sections/rate-limit.section';
 import { buildRoutingConfig } from './sections/routing.section';
 import { buildServerConfig } from './sections/server.section';
+import { buildSlotsConfig } from './sections/slots.section';
 import { buildTimeoutsConfig } from './sections/timeouts.section';
 
 export type { RawEnv } from './parse-section';
@@ -25,6 +27,7 @@ const ENV_SCHEMAS: ReadonlyArray<new () => object> = [
   RoutingEnv,
   AuthEnv,
   RateLimitEnv,
+  SlotsEnv,
   HttpHardeningEnv,
 ];
 
@@ -53,6 +56,7 @@ export function loadConfig(env: RawEnv = process.env): GatewayConfig {
     timeouts: buildTimeoutsConfig(env, problems),
     auth: buildAuthConfig(context),
     rateLimit: buildRateLimitConfig(env, problems),
+    slots: buildSlotsConfig(env, problems),
     httpHardening: buildHttpHardeningConfig(env, problems),
     routing: buildRoutingConfig(context, inference.ollamaHost),
   });

@@ -1,9 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { Public } from '@gateway/request-context';
 
 import { DrainHealthIndicator } from './drain.health';
 import { InferenceHealthIndicator } from './inference.health';
 
+/** Probes and scrapes need no credentials and are not API work in flight. */
+@Public()
 @Controller()
 export class HealthController {
   constructor(

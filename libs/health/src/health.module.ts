@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { InferenceModule } from '@gateway/inference';
 
 import { DrainHealthIndicator } from './drain.health';
 import { DrainState } from './drain.state';
@@ -8,7 +7,7 @@ import { HealthController } from './health.controller';
 import { InferenceHealthIndicator } from './inference.health';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), InferenceModule],
+  imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
   providers: [InferenceHealthIndicator, DrainHealthIndicator, DrainState],
   exports: [InferenceHealthIndicator, DrainState],

@@ -1,4 +1,7 @@
-export type InferenceErrorCode =
+import { GatewayError, type ErrorCode, type GatewayErrorOptions } from '@gateway/errors';
+
+export type InferenceErrorCode = Extract<
+  ErrorCode,
   | 'upstream_unavailable'
   | 'upstream_busy'
   | 'model_not_found'
@@ -7,58 +10,63 @@ export type InferenceErrorCode =
   | 'unsupported_parameter'
   | 'upstream_timeout'
   | 'upstream_protocol_error'
+  | 'upstream_redirect'
   | 'upstream_error'
   | 'unknown_model'
   | 'overloaded'
-  | 'cancelled';
+  | 'cancelled'
+>;
 
-/** Base of every failure a backend reports; mapped to HTTP in exactly one place. */
-export abstract class InferenceError extends Error {
-  abstract readonly code: InferenceErrorCode;
+/** Base of every failure a backend or the routing in front of it reports; see the error catalogue. */
+export abstract class InferenceError extends GatewayError {
+  declare readonly code: InferenceErrorCode;
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
+  protected constructor(
+    code: InferenceErrorCode,
+    message: string | undefined,
+    options?: GatewayErrorOptions,
+  ) {
+    super(code, message, options);
   }
 }
 
 /** The backend could not be reached (connection refused, DNS, reset). */
 export class UpstreamUnavailableError extends InferenceError {
-  readonly code = 'upstream_unavailable';
+  constructor(message?: string, options?: GatewayErrorOptions) {
+    super('upstream_unavailable', message, options);
+  }
 }
 
 /** The backend is up but refuses more work right now. */
 export class UpstreamBusyError extends InferenceError {
-  readonly code = 'upstream_busy';
+  constructor(message?: string, options?: GatewayErrorOptions) {
+    super('upstream_busy', message, options);
+  }
 }
 
 export class ModelNotFoundError extends InferenceError {
-  readonly code = 'model_not_found';
-
   constructor(
     readonly model: string,
-    options?: { cause?: unknown },
+    options?: GatewayErrorOptions,
   ) {
-    super(`model '${model}' is not available on the inference backend`, options);
+    super('model_not_found', `model '${model}' is not available on the inference backend`, options);
   }
 }
 
 /** The backend rejected the request's content (bad option, prompt too long for the context...). */
 export class UpstreamRejectedError extends InferenceError {
-  readonly code = 'upstream_rejected';
+  constructor(message?: string, options?: GatewayErrorOptions) {
+    super('upstream_rejected', message, options);
+  }
 }
 
 /** The prompt does not fit in the model's context window (OpenAI's code and wording, so clients recognise it). */
 export class ContextLengthExceededError extends InferenceError {
-  readonly code = 'context_length_exceeded';
+  declare readonly param: string;
 
-  constructor(
-    message: string,
-    /** The request field that is too long (`messages`, `prompt`, `input`). */
-    readonly param: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  /** `param`: the request field that is too long (`messages`, `prompt`, `input`). */
+  constructor(message: string, param: string, options?: { cause?: unknown }) {
+    super('context_length_exceeded', message, { ...options, param });
   }
 
   /** OpenAI's wording, with the numbers the gateway knows (an estimate when it could not tokenize). */
@@ -78,26 +86,22 @@ export class ContextLengthExceededError extends InferenceError {
 
 /** The request asks for something this backend or model cannot do; 400 naming the field and the backend. */
 export class UnsupportedParameterError extends InferenceError {
-  readonly code = 'unsupported_parameter';
+  declare readonly param: string;
 
-  constructor(
-    readonly param: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(param: string, message: string) {
+    super('unsupported_parameter', message, { param });
   }
 }
 
 export type TimeoutPhase = 'first_token' | 'idle' | 'total' | 'connect';
 
 export class UpstreamTimeoutError extends InferenceError {
-  readonly code = 'upstream_timeout';
-
   constructor(
     readonly phase: TimeoutPhase,
     readonly afterMs: number,
   ) {
     super(
+      'upstream_timeout',
       `the inference backend did not answer in time (${phase.replace('_', ' ')} timeout after ${afterMs} ms)`,
     );
   }
@@ -105,37 +109,49 @@ export class UpstreamTimeoutError extends InferenceError {
 
 /** The backend answered something that breaks its protocol: an error line mid-stream, a truncated stream. */
 export class UpstreamProtocolError extends InferenceError {
-  readonly code = 'upstream_protocol_error';
+  constructor(message?: string, options?: GatewayErrorOptions) {
+    super('upstream_protocol_error', message, options);
+  }
+}
+
+/**
+ * The backend answered with a redirect. Never followed (it would re-send the prompt to whatever host it
+ * names) and never retried: a redirecting endpoint is misconfigured, not briefly failing.
+ */
+export class UpstreamRedirectError extends InferenceError {
+  constructor(message?: string, options?: GatewayErrorOptions) {
+    super('upstream_redirect', message, options);
+  }
 }
 
 /** The caller went away; the generation was stopped on purpose. */
 export class GenerationCancelledError extends InferenceError {
-  readonly code = 'cancelled';
+  constructor(message?: string, options?: GatewayErrorOptions) {
+    super('cancelled', message, options);
+  }
 }
 
 /** The backend failed while handling the request (its own 5xx). */
 export class UpstreamServerError extends InferenceError {
-  readonly code = 'upstream_error';
+  constructor(message?: string, options?: GatewayErrorOptions) {
+    super('upstream_error', message, options);
+  }
 }
 
 /** The caller asked for a model this gateway does not serve (the caller's mistake: 404). */
 export class UnknownModelError extends InferenceError {
-  readonly code = 'unknown_model';
-
   constructor(readonly model: string) {
-    super(`model '${model}' does not exist or is not served by this gateway`);
+    super('unknown_model', `model '${model}' does not exist or is not served by this gateway`, {
+      param: 'model',
+    });
   }
 }
 
 /** The gateway itself sheds the request: every slot is busy and the wait queue is full or took too long. */
 export class OverloadedError extends InferenceError {
-  readonly code = 'overloaded';
+  declare readonly retryAfterSeconds: number;
 
-  constructor(
-    message: string,
-    /** When a retry is likely to find room. */
-    readonly retryAfterSeconds: number,
-  ) {
-    super(message);
+  constructor(message: string, retryAfterSeconds: number) {
+    super('overloaded', message, { retryAfterSeconds });
   }
 }

@@ -74,6 +74,8 @@ export type GenerationEvent =
 export interface GenerationOptions {
   /** Aborting it stops generation and releases the backend's slot. */
   signal?: AbortSignal;
+  /** Told how long the request waited for a backend slot, once it got one. */
+  onAdmitted?: (waitedMs: number) => void;
 }
 
 export interface ModelInfo {

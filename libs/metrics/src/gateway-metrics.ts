@@ -2,9 +2,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 export const METRIC_PREFIX = 'llm_gateway_';
 
-/** Outcome label of a finished request; bounded by construction. */
-export type RequestOutcome =
-  'success' | 'client_error' | 'upstream_error' | 'timeout' | 'cancelled' | 'rejected' | 'internal_error';
+/** Outcome label of a finished request; bounded by construction (see the error catalogue). */
+export type { RequestOutcome } from '@gateway/errors';
 
 export type CancellationReason = 'client_disconnect' | 'timeout' | 'shutdown';
 
@@ -113,7 +112,7 @@ export class GatewayMetrics {
 
   readonly rateLimited = new Counter({
     name: `${METRIC_PREFIX}rate_limited_total`,
-    help: 'API calls refused with 429 because a per-key limit was reached, by the limit (requests or tokens).',
+    help: 'API calls refused with 429 because a per-key limit was reached, by the limit (requests, tokens or concurrency).',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
@@ -163,6 +162,18 @@ export class GatewayMetrics {
     name: `${METRIC_PREFIX}upstream_retries_total`,
     help: 'Generations retried because an endpoint failed before the first token, by failed endpoint.',
     labelNames: ['endpoint'] as const,
+    registers: [this.registry],
+  });
+
+  readonly slotStoreErrors = new Counter({
+    name: `${METRIC_PREFIX}slot_store_errors_total`,
+    help: 'Endpoint-slot claims that could not reach the shared store (Redis); SLOT_FAIL_MODE decided them.',
+    registers: [this.registry],
+  });
+
+  readonly keysReloadFailures = new Counter({
+    name: `${METRIC_PREFIX}keys_reload_failures_total`,
+    help: 'Reloads of the API keys file that were rejected; the last good set stays in force.',
     registers: [this.registry],
   });
 

@@ -1,3 +1,2 @@
 export * from './gateway-metrics';
 export * from './metrics.module';
-export * from './request-observation';

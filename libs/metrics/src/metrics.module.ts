@@ -1,9 +1,8 @@
-import { Global, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 
 import { GatewayMetrics } from './gateway-metrics';
 import { MetricsController } from './metrics.controller';
-import { RequestMetricsMiddleware } from './request-metrics.middleware';
 
 @Global()
 @Module({
@@ -17,8 +16,4 @@ import { RequestMetricsMiddleware } from './request-metrics.middleware';
   providers: [{ provide: GatewayMetrics, useFactory: () => new GatewayMetrics() }],
   exports: [GatewayMetrics],
 })
-export class MetricsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestMetricsMiddleware).forRoutes('*path');
-  }
-}
+export class MetricsModule {}

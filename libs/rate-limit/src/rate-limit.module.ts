@@ -1,14 +1,18 @@
 import { Module } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
+import { LeasesModule } from '@gateway/leases';
 
+import { CallerLimits } from './caller-limits.service';
+import { KeyConcurrency } from './key-concurrency';
 import { MemoryRateLimiter } from './memory-rate-limiter';
-import { RateLimitGuard } from './rate-limit.guard';
 import { RATE_LIMITER, type RateLimiter } from './rate-limiter';
 import { RedisRateLimiter } from './redis-rate-limiter';
 
-/** Per-key limits: in memory for one replica, in Redis (REDIS_URL) for a limit shared by all replicas. */
+/** Per-key limits: in memory for one replica, in Redis (REDIS_URL) for limits shared by all replicas. */
 @Module({
+  imports: [LeasesModule],
   providers: [
+    KeyConcurrency,
     {
       provide: RATE_LIMITER,
       inject: [GatewayConfig],
@@ -17,8 +21,8 @@ import { RedisRateLimiter } from './redis-rate-limiter';
           ? new MemoryRateLimiter()
           : new RedisRateLimiter(rateLimit.redisUrl, rateLimit.redisTimeoutMs),
     },
-    RateLimitGuard,
+    CallerLimits,
   ],
-  exports: [RateLimitGuard, RATE_LIMITER],
+  exports: [CallerLimits, RATE_LIMITER],
 })
 export class RateLimitModule {}

@@ -1,31 +1,25 @@
-import { DEFAULT_COMPLETION_ESTIMATE, estimateTokens } from './token-estimate';
+import type { GenerationInput } from '@gateway/inference';
 
-describe('estimateTokens', () => {
-  it('is a quarter of the prompt characters plus max_tokens', () => {
-    expect(estimateTokens({ prompt: 'x'.repeat(10), max_tokens: 20 })).toBe(3 + 20);
+import { estimateInputTokens } from './token-estimate';
+
+describe('estimateInputTokens', () => {
+  it('is a quarter of the prompt characters, rounded up', () => {
+    expect(estimateInputTokens({ kind: 'prompt', prompt: 'x'.repeat(10) })).toBe(3);
   });
 
-  it('counts every message text, plain or in parts, and prefers max_completion_tokens', () => {
-    const body = {
+  it('counts every message text, plain or nested', () => {
+    const input: GenerationInput = {
+      kind: 'chat',
       messages: [
-        { role: 'system', content: 'abcd' },
-        { role: 'user', content: [{ type: 'text', text: 'efgh' }] },
+        { role: 'system', content: 'abcd'.repeat(100) },
+        { role: 'user', content: 'efgh'.repeat(100) },
       ],
-      max_tokens: 999,
-      max_completion_tokens: 10,
     };
-    // 'abcd' + 'efgh' + the role and type strings count too: an estimate, on the safe side.
-    expect(estimateTokens(body)).toBeGreaterThanOrEqual(2 + 10);
-    expect(estimateTokens(body)).toBeLessThan(999);
+    expect(estimateInputTokens(input)).toBeGreaterThanOrEqual(200);
+    expect(estimateInputTokens(input)).toBeLessThan(210);
   });
 
-  it('reserves the default completion when max_tokens is absent, times n', () => {
-    expect(estimateTokens({ prompt: '' })).toBe(DEFAULT_COMPLETION_ESTIMATE);
-    expect(estimateTokens({ prompt: 'abcd', max_tokens: 5, n: 3 })).toBe(1 + 15);
-  });
-
-  it('is 0 for calls that generate nothing', () => {
-    expect(estimateTokens(undefined)).toBe(0);
-    expect(estimateTokens({})).toBe(0);
+  it('is 0 for an empty prompt', () => {
+    expect(estimateInputTokens({ kind: 'prompt', prompt: '' })).toBe(0);
   });
 });

@@ -1,27 +1,16 @@
-/** Reserved for the completion when a request does not say its max_tokens (the /v1/generate default). */
-export const DEFAULT_COMPLETION_ESTIMATE = 256;
+import type { GenerationInput } from '@gateway/inference';
+
 const CHARS_PER_TOKEN = 4;
-const INPUT_FIELDS = ['prompt', 'messages', 'input', 'system', 'suffix'];
 
 /**
- * Tokens to reserve before a call: about one token per four characters of input, plus the most the
- * call may generate. The reservation is corrected with the real count when the response ends.
+ * Tokens a request's input will take, before the backend has counted them: about one token per four
+ * characters of the prompt, or of every string in the messages (roles and contents alike).
  */
-export function estimateTokens(body: unknown): number {
-  if (typeof body !== 'object' || body === null) {
-    return 0;
-  }
-  const fields = body as Record<string, unknown>;
-  const inputChars = INPUT_FIELDS.reduce((sum, field) => sum + textLength(fields[field]), 0);
-  if (inputChars === 0 && !('prompt' in fields || 'messages' in fields)) {
-    return 0;
-  }
-  const maxTokens = positiveInt(fields.max_completion_tokens) ?? positiveInt(fields.max_tokens);
-  const choices = positiveInt(fields.n) ?? 1;
-  return Math.ceil(inputChars / CHARS_PER_TOKEN) + (maxTokens ?? DEFAULT_COMPLETION_ESTIMATE) * choices;
+export function estimateInputTokens(input: GenerationInput): number {
+  return Math.ceil(textLength(input.kind === 'prompt' ? input.prompt : input.messages) / CHARS_PER_TOKEN);
 }
 
-/** Characters of every string inside a value (message objects, content parts...). */
+/** Characters of every string inside a value; iterative, so no input can overflow the stack. */
 function textLength(value: unknown): number {
   let total = 0;
   const pending: unknown[] = [value];
@@ -30,14 +19,14 @@ function textLength(value: unknown): number {
     if (typeof item === 'string') {
       total += item.length;
     } else if (Array.isArray(item)) {
-      pending.push(...(item as unknown[]));
+      for (const element of item as unknown[]) {
+        pending.push(element);
+      }
     } else if (typeof item === 'object' && item !== null) {
-      pending.push(...(Object.values(item) as unknown[]));
+      for (const element of Object.values(item)) {
+        pending.push(element);
+      }
     }
   }
   return total;
-}
-
-function positiveInt(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }

@@ -1,9 +1,5 @@
-import {
-  GenerationCancelledError,
-  OverloadedError,
-  UpstreamUnavailableError,
-} from '@gateway/inference/inference.errors';
-import type { InferenceProvider } from '@gateway/inference/inference.provider';
+import { GenerationCancelledError, OverloadedError, UpstreamUnavailableError } from '@gateway/inference';
+import type { InferenceProvider } from '@gateway/inference';
 
 import { AdmissionController, type AdmissionObserver, type ShedReason } from './admission-controller';
 import { CircuitBreaker } from './circuit-breaker';

@@ -1,10 +1,7 @@
-import {
-  GenerationCancelledError,
-  OverloadedError,
-  UpstreamUnavailableError,
-} from '@gateway/inference/inference.errors';
+import { GenerationCancelledError, OverloadedError, UpstreamUnavailableError } from '@gateway/inference';
 
 import { LeastLoadedSelector } from './endpoint-selection';
+import { SharedSlotClaims, type SharedSlots } from './shared-slots';
 import type { UpstreamEndpoint } from './upstream-endpoint';
 
 export const SHED_REASONS = ['queue_full', 'queue_timeout'] as const;
@@ -34,20 +31,30 @@ export interface Lease {
 interface Waiter {
   candidates: readonly UpstreamEndpoint[];
   grant(lease: Lease): void;
+  fail(error: Error): void;
+  /** A shared-slot claim for it is under way. */
+  claiming?: boolean;
+  /** Arrived with a local slot free and not refused a shared one yet: not counted against MAX_QUEUE. */
+  arriving?: boolean;
 }
 
 /**
  * Bounds the work sent to each endpoint (its in-flight limit) and the work waiting for it (one FIFO
  * queue with a size and a maximum wait). Beyond those bounds requests fail fast with OverloadedError.
+ * With `shared` slots, a slot also has to be claimed across replicas (see SharedSlotClaims).
  */
 export class AdmissionController {
   private readonly queue: Waiter[] = [];
   private readonly selector = new LeastLoadedSelector();
+  private readonly claims?: SharedSlotClaims;
 
   constructor(
     private readonly settings: AdmissionSettings,
     private readonly observer: AdmissionObserver,
-  ) {}
+    shared?: SharedSlots,
+  ) {
+    this.claims = shared && new SharedSlotClaims(shared, () => this.dispatch());
+  }
 
   get queueDepth(): number {
     return this.queue.length;
@@ -60,7 +67,11 @@ export class AdmissionController {
     }
     // Fair without checking the queue: every release hands freed slots to waiters first, so a slot that
     // is free now is one no waiter can use (another model's endpoint).
-    const free = this.selector.pick(candidates.filter((endpoint) => endpoint.hasFreeSlot()));
+    const free = this.pickFree(candidates);
+    if (free && this.claims) {
+      // Queued at once, so that it keeps its place behind earlier waiters while its claim is answered.
+      return this.wait(candidates, signal, true);
+    }
     if (free) {
       this.observer.waited(0);
       return Promise.resolve(this.lease(free));
@@ -70,16 +81,33 @@ export class AdmissionController {
         new UpstreamUnavailableError('every backend endpoint serving this model is failing'),
       );
     }
+    return this.enqueue(candidates, signal);
+  }
+
+  private enqueue(candidates: readonly UpstreamEndpoint[], signal?: AbortSignal): Promise<Lease> {
     if (this.queue.length >= this.settings.maxQueue) {
       return Promise.reject(this.shed('queue_full', 0));
     }
     return this.wait(candidates, signal);
   }
 
-  private wait(candidates: readonly UpstreamEndpoint[], signal?: AbortSignal): Promise<Lease> {
+  /** The least loaded endpoint with a free slot here (and, with shared slots, not known full elsewhere). */
+  private pickFree(candidates: readonly UpstreamEndpoint[]): UpstreamEndpoint | undefined {
+    return this.selector.pick(
+      candidates.filter((endpoint) => endpoint.hasFreeSlot() && !this.claims?.isFullElsewhere(endpoint)),
+    );
+  }
+
+  private wait(
+    candidates: readonly UpstreamEndpoint[],
+    signal?: AbortSignal,
+    arriving = false,
+  ): Promise<Lease> {
     const enqueuedAt = performance.now();
     return new Promise<Lease>((resolve, reject) => {
+      let left = false;
       const leave = (): void => {
+        left = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         this.queue.splice(this.queue.indexOf(waiter), 1);
@@ -97,15 +125,42 @@ export class AdmissionController {
       const waiter: Waiter = {
         candidates,
         grant: (lease) => {
+          if (left) {
+            // Timed out or cancelled while its shared-slot claim was under way.
+            lease.release('neutral');
+            return;
+          }
           leave();
           this.observer.waited((performance.now() - enqueuedAt) / 1000);
           resolve(lease);
         },
+        fail: (error) => {
+          if (!left) {
+            leave();
+            reject(error);
+          }
+        },
+        arriving,
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(waiter);
       this.observer.queueDepth(this.queue.length);
+      if (arriving) {
+        this.dispatch();
+        if (!waiter.claiming) {
+          this.settleArrival(waiter);
+        }
+      }
     });
+  }
+
+  /** An arrival that found no slot after all now waits like any other, if the queue has room. */
+  private settleArrival(waiter: Waiter): void {
+    waiter.arriving = false;
+    const waiting = this.queue.filter((queued) => !queued.arriving).length;
+    if (waiting > this.settings.maxQueue) {
+      waiter.fail(this.shed('queue_full', 0));
+    }
   }
 
   private lease(endpoint: UpstreamEndpoint): Lease {
@@ -155,13 +210,36 @@ export class AdmissionController {
   private dispatch(): void {
     for (let i = 0; i < this.queue.length;) {
       const waiter = this.queue[i];
-      const free = this.selector.pick(waiter.candidates.filter((endpoint) => endpoint.hasFreeSlot()));
-      if (free) {
+      const free = waiter.claiming ? undefined : this.pickFree(waiter.candidates);
+      if (free && this.claims) {
+        // The waiter stays queued (and keeps its place) until the claim is answered.
+        i += 1;
+        this.claimFor(waiter, this.claims, free);
+      } else if (free) {
         waiter.grant(this.lease(free));
       } else {
         i += 1;
       }
     }
+  }
+
+  private claimFor(waiter: Waiter, claims: SharedSlotClaims, endpoint: UpstreamEndpoint): void {
+    waiter.claiming = true;
+    claims.confirm(this.lease(endpoint)).then(
+      (lease) => {
+        waiter.claiming = false;
+        if (lease) {
+          waiter.grant(lease);
+          return;
+        }
+        if (waiter.arriving) {
+          this.settleArrival(waiter);
+        }
+        // Another endpoint it can use may be free elsewhere still.
+        this.dispatch();
+      },
+      (error: Error) => waiter.fail(error),
+    );
   }
 
   private shed(reason: ShedReason, waitedSeconds: number): OverloadedError {

@@ -1,10 +1,11 @@
 import type { RoutingConfig } from '@gateway/config';
-import type { InferenceProvider } from '@gateway/inference/inference.provider';
-import { currentObservation, GatewayMetrics } from '@gateway/metrics';
+import type { InferenceProvider } from '@gateway/inference';
+import { GatewayMetrics } from '@gateway/metrics';
 
 import { AdmissionController, SHED_REASONS, type AdmissionObserver } from './admission-controller';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker';
 import { RoutedInferenceProvider } from './routed-inference-provider';
+import type { SharedSlots } from './shared-slots';
 import { UpstreamEndpoint } from './upstream-endpoint';
 
 const CIRCUIT_GAUGE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
@@ -22,12 +23,14 @@ export interface RoutedProviderOptions {
   servingEndpoints: (backendModel: string) => readonly string[] | undefined;
   /** False for a single engine with nothing to fail over to: no breaker, no retries. */
   failover: boolean;
+  /** Endpoint slots held across replicas; absent, each replica has MAX_INFLIGHT per endpoint. */
+  sharedSlots?: SharedSlots;
 }
 
 /** Wraps backend providers in admission control, balancing, circuit breakers and failover. */
 export function createRoutedProvider(
   backends: readonly BackendSpec[],
-  { routing, metrics, servingEndpoints, failover }: RoutedProviderOptions,
+  { routing, metrics, servingEndpoints, failover, sharedSlots }: RoutedProviderOptions,
 ): RoutedInferenceProvider {
   const endpoints = backends.map((backend) => {
     const labels = { endpoint: backend.name };
@@ -50,6 +53,7 @@ export function createRoutedProvider(
   const admission = new AdmissionController(
     { maxQueue: routing.maxQueue, maxQueueWaitMs: routing.maxQueueWaitMs },
     metricsObserver(metrics),
+    sharedSlots,
   );
   return new RoutedInferenceProvider(endpoints, admission, {
     retries: failover ? routing.upstreamRetries : 0,
@@ -63,13 +67,7 @@ function metricsObserver(metrics: GatewayMetrics): AdmissionObserver {
   return {
     queueDepth: (depth) => metrics.queueDepth.set(depth),
     waited: (seconds) => metrics.queueWait.observe(seconds),
-    shed: (reason) => {
-      metrics.loadShed.inc({ reason });
-      const observation = currentObservation();
-      if (observation) {
-        observation.outcome = 'rejected';
-      }
-    },
+    shed: (reason) => metrics.loadShed.inc({ reason }),
     inflight: (endpoint) => metrics.upstreamInflight.set({ endpoint: endpoint.name }, endpoint.inflight),
   };
 }

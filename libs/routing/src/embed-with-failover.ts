@@ -1,13 +1,5 @@
-import {
-  InferenceError,
-  UnsupportedParameterError,
-  GenerationCancelledError,
-} from '@gateway/inference/inference.errors';
-import type {
-  EmbeddingRequest,
-  EmbeddingResult,
-  GenerationOptions,
-} from '@gateway/inference/inference.types';
+import { InferenceError, UnsupportedParameterError, GenerationCancelledError } from '@gateway/inference';
+import type { EmbeddingRequest, EmbeddingResult, GenerationOptions } from '@gateway/inference';
 
 import type { AdmissionController, AttemptVerdict } from './admission-controller';
 import type { RoutingOptions } from './routed-inference-provider';

@@ -2,11 +2,12 @@ import {
   GenerationCancelledError,
   ModelNotFoundError,
   UpstreamBusyError,
+  UpstreamRedirectError,
   UpstreamRejectedError,
   UpstreamServerError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
-} from '@gateway/inference/inference.errors';
+} from '@gateway/inference';
 
 import { backoffMs, isRetryable, verdictOf } from './retry-policy';
 
@@ -14,6 +15,7 @@ describe('retry policy', () => {
   it('counts only the endpoint own failures against it', () => {
     expect(verdictOf(new UpstreamUnavailableError('down'))).toBe('failure');
     expect(verdictOf(new UpstreamServerError('500'))).toBe('failure');
+    expect(verdictOf(new UpstreamRedirectError('307'))).toBe('failure');
     expect(verdictOf(new UpstreamBusyError('busy'))).toBe('neutral');
     expect(verdictOf(new UpstreamRejectedError('400'))).toBe('neutral');
     expect(verdictOf(new GenerationCancelledError('gone'))).toBe('neutral');
@@ -27,6 +29,10 @@ describe('retry policy', () => {
     expect(isRetryable(new UpstreamRejectedError('400'))).toBe(false);
     expect(isRetryable(new GenerationCancelledError('gone'))).toBe(false);
     expect(isRetryable(new UpstreamTimeoutError('idle', 10))).toBe(false);
+  });
+
+  it('never retries a redirect: each attempt would send the whole prompt again', () => {
+    expect(isRetryable(new UpstreamRedirectError('307'))).toBe(false);
   });
 
   it('backs off with full jitter under an exponential, capped ceiling', () => {

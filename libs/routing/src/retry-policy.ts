@@ -1,28 +1,19 @@
-import type { InferenceError, InferenceErrorCode } from '@gateway/inference/inference.errors';
+import type { InferenceError } from '@gateway/inference';
 
 import type { AttemptVerdict } from './admission-controller';
 
-const ENDPOINT_FAILURES = new Set<InferenceErrorCode>([
-  'upstream_unavailable',
-  'upstream_error',
-  'upstream_protocol_error',
-]);
-
-/** Another endpoint may well succeed: it is up, has room, or has the model. */
-const RETRYABLE = new Set<InferenceErrorCode>([...ENDPOINT_FAILURES, 'upstream_busy', 'model_not_found']);
-
 /**
- * What a failed attempt says about its endpoint. Only the endpoint's own failures (unreachable, its 5xx,
- * a broken stream) count against it; the caller's mistakes, cancellations, timeouts (a cold model
- * load is slow, not broken) and "busy" answers (load, not health) do not.
+ * What a failed attempt says about its endpoint, from the error catalogue: only the endpoint's own
+ * failures (unreachable, its 5xx, a broken stream) count against it; the caller's mistakes,
+ * cancellations, timeouts (a cold model load is slow, not broken) and "busy" answers do not.
  */
 export function verdictOf(error: InferenceError): AttemptVerdict {
-  return ENDPOINT_FAILURES.has(error.code) ? 'failure' : 'neutral';
+  return error.spec.endpointFailure ? 'failure' : 'neutral';
 }
 
-/** Worth another attempt elsewhere, as long as nothing was sent to the client yet. */
+/** Worth another attempt elsewhere (catalogue), as long as nothing was sent to the client yet. */
 export function isRetryable(error: InferenceError): boolean {
-  return RETRYABLE.has(error.code);
+  return error.spec.retryable;
 }
 
 /** Full-jitter exponential backoff: a random delay in [0, base * 2^(retry-1)], capped at 5 s. */

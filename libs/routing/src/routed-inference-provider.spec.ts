@@ -1,11 +1,7 @@
-import { collectStream } from '@gateway/inference/collect-stream';
-import {
-  UpstreamProtocolError,
-  UpstreamRejectedError,
-  UpstreamUnavailableError,
-} from '@gateway/inference/inference.errors';
-import type { InferenceProvider } from '@gateway/inference/inference.provider';
-import type { GenerationEvent, GenerationRequest, ModelStatus } from '@gateway/inference/inference.types';
+import { collectStream } from '@gateway/inference';
+import { UpstreamProtocolError, UpstreamRejectedError, UpstreamUnavailableError } from '@gateway/inference';
+import type { InferenceProvider } from '@gateway/inference';
+import type { GenerationEvent, GenerationRequest, ModelStatus } from '@gateway/inference';
 
 import { AdmissionController } from './admission-controller';
 import { CircuitBreaker } from './circuit-breaker';

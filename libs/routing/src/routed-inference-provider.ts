@@ -4,13 +4,9 @@ import type {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
-import { collectStream } from '@gateway/inference/collect-stream';
-import {
-  GenerationCancelledError,
-  InferenceError,
-  UnknownModelError,
-} from '@gateway/inference/inference.errors';
-import type { InferenceProvider } from '@gateway/inference/inference.provider';
+import { collectStream } from '@gateway/inference';
+import { GenerationCancelledError, InferenceError, UnknownModelError } from '@gateway/inference';
+import type { InferenceProvider } from '@gateway/inference';
 import type {
   EmbeddingRequest,
   EmbeddingResult,
@@ -20,7 +16,7 @@ import type {
   GenerationResult,
   ModelInfo,
   ModelStatus,
-} from '@gateway/inference/inference.types';
+} from '@gateway/inference';
 
 import type { AdmissionController, AttemptVerdict, Lease } from './admission-controller';
 import { embedWithFailover } from './embed-with-failover';
@@ -65,7 +61,9 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
       const untried = candidates.filter(
         (endpoint) => !tried.has(endpoint) && endpoint.breaker.state !== 'open',
       );
+      const waitStarted = performance.now();
       const lease = await this.admission.acquire(untried.length > 0 ? untried : candidates, options.signal);
+      options.onAdmitted?.(performance.now() - waitStarted);
       tried.add(lease.endpoint);
       const failure = yield* this.attempt(lease, request, options);
       if (!failure) {

@@ -1,4 +1,4 @@
-import type { InferenceProvider } from '@gateway/inference/inference.provider';
+import type { InferenceProvider } from '@gateway/inference';
 
 import type { CircuitBreaker } from './circuit-breaker';
 

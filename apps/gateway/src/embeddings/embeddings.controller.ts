@@ -1,20 +1,20 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
-import { ModelCatalog } from '@gateway/inference';
+import { Ctx, SpeaksApi, type RequestContext } from '@gateway/request-context';
 import type { Response } from 'express';
 
+import { AdmissionService } from '../admission/admission.service';
 import { clientAbortSignal } from '../http/client-abort-signal';
 import { OpenAiParamError } from '../openai/openai-param.error';
 import { EmbeddingsRequestDto } from './dto/embeddings-request.dto';
 import { inputCount, toEmbeddingInput, toOpenAiEmbeddings } from './embeddings.mapping';
 import { EmbeddingsService } from './embeddings.service';
 
-export const EMBEDDINGS_ROUTE = '/v1/embeddings';
-
+@SpeaksApi('openai')
 @Controller('v1')
 export class EmbeddingsController {
   constructor(
-    private readonly catalog: ModelCatalog,
+    private readonly admission: AdmissionService,
     private readonly embeddings: EmbeddingsService,
     private readonly config: GatewayConfig,
   ) {}
@@ -24,27 +24,26 @@ export class EmbeddingsController {
   @HttpCode(200)
   async create(
     @Body() body: EmbeddingsRequestDto,
+    @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) res: Response,
   ): Promise<object> {
-    const entry = this.catalog.resolve(body.model);
-    if (this.config.routing.modelsFile && entry.embeddings !== true) {
-      throw new OpenAiParamError('model', `model '${entry.id}' is not an embedding model`);
-    }
     const input = toEmbeddingInput(body.input);
     const limit = this.config.inference.embeddingsMaxInputs;
     if (inputCount(input) > limit) {
       throw new OpenAiParamError('input', `input may hold at most ${limit} items per request`);
     }
-    const result = await this.embeddings.embed(
-      EMBEDDINGS_ROUTE,
-      {
+    const request = await this.admission.admitEmbedding(ctx, res, body.model, (entry) => {
+      if (this.config.routing.modelsFile && entry.embeddings !== true) {
+        throw new OpenAiParamError('model', `model '${entry.id}' is not an embedding model`);
+      }
+      return {
         model: entry.backendModel,
         input,
         dimensions: body.dimensions ?? undefined,
         contextLength: entry.contextLength,
-      },
-      clientAbortSignal(res),
-    );
-    return toOpenAiEmbeddings(result, entry.id, body.encoding_format ?? 'float');
+      };
+    });
+    const result = await this.embeddings.embed(ctx, request, clientAbortSignal(res));
+    return toOpenAiEmbeddings(result, ctx.model ?? body.model, body.encoding_format ?? 'float');
   }
 }

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { InferenceModule } from '@gateway/inference';
 
+import { GenerationModule } from '../generation/generation.module';
 import { EmbeddingsController } from './embeddings.controller';
 import { EmbeddingsService } from './embeddings.service';
 
 /** OpenAI's `/v1/embeddings` over whichever backend is configured. */
 @Module({
-  imports: [InferenceModule],
+  imports: [GenerationModule],
   controllers: [EmbeddingsController],
   providers: [EmbeddingsService],
 })

@@ -9,7 +9,8 @@ import {
   type EmbeddingResult,
   type InferenceProvider,
 } from '@gateway/inference';
-import { currentObservation, GatewayMetrics } from '@gateway/metrics';
+import { GatewayMetrics } from '@gateway/metrics';
+import type { RequestContext } from '@gateway/request-context';
 
 /**
  * Every embeddings call: bounded by the first-token timeout (an embedding is all "first token"), stopped
@@ -23,7 +24,11 @@ export class EmbeddingsService {
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  async embed(route: string, request: EmbeddingRequest, callerSignal: AbortSignal): Promise<EmbeddingResult> {
+  async embed(
+    ctx: RequestContext,
+    request: EmbeddingRequest,
+    callerSignal: AbortSignal,
+  ): Promise<EmbeddingResult> {
     if (!this.provider.embed) {
       throw new UnsupportedParameterError('model', `the ${this.provider.backendName} backend cannot embed`);
     }
@@ -38,33 +43,18 @@ export class EmbeddingsService {
     const started = performance.now();
     try {
       const result = await this.provider.embed(request, { signal: abort.signal });
-      const labels = { route, model: request.model };
+      const labels = { route: ctx.route, model: request.model };
       this.metrics.promptTokens.inc(labels, result.promptTokens);
       this.metrics.upstreamDuration.observe(labels, (performance.now() - started) / 1000);
-      recordUsage(result.promptTokens);
+      const seen = ctx.usage ?? { promptTokens: 0, completionTokens: 0 };
+      ctx.usage = { ...seen, promptTokens: seen.promptTokens + result.promptTokens };
       return result;
     } catch (error) {
       throw abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : error;
     } finally {
       clearTimeout(timer);
       callerSignal.removeEventListener('abort', onCallerGone);
-      const observation = currentObservation();
-      if (observation) {
-        observation.upstreamSeconds += (performance.now() - started) / 1000;
-      }
+      ctx.upstreamMs += performance.now() - started;
     }
-  }
-}
-
-/** Per-key token limits reconcile their estimate with what the backend really counted. */
-function recordUsage(promptTokens: number): void {
-  const observation = currentObservation();
-  if (observation) {
-    observation.generated = true;
-    const seen = observation.usage ?? { promptTokens: 0, completionTokens: 0 };
-    observation.usage = {
-      promptTokens: seen.promptTokens + promptTokens,
-      completionTokens: seen.completionTokens,
-    };
   }
 }

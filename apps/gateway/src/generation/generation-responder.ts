@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { GenerationRequest, GenerationResult } from '@gateway/inference';
-import type { Request, Response } from 'express';
+import type { RequestContext } from '@gateway/request-context';
+import type { Response } from 'express';
 
 import { clientAbortSignal } from '../http/client-abort-signal';
 import type { SseDialect } from '../http/sse-dialect';
@@ -10,7 +11,7 @@ import { GenerationService } from './generation.service';
 /** How to answer one generation: as a stream in a dialect, or as one JSON body. */
 export type GenerationAnswer = { stream: SseDialect } | { json: (result: GenerationResult) => object };
 
-/** Runs a generation through GenerationService and answers it streamed or whole, for every generating route. */
+/** Runs an admitted generation through GenerationService and answers it streamed or whole. */
 @Injectable()
 export class GenerationResponder {
   constructor(
@@ -19,18 +20,17 @@ export class GenerationResponder {
   ) {}
 
   async respond(
-    req: Request,
+    ctx: RequestContext,
     res: Response,
-    route: string,
     request: GenerationRequest,
     answer: GenerationAnswer,
   ): Promise<void> {
     const signal = clientAbortSignal(res);
     if ('stream' in answer) {
-      const events = this.generation.stream(route, request, signal);
-      return this.sse.relay(req, res, route, events, answer.stream);
+      const events = this.generation.stream(ctx, request, signal);
+      return this.sse.relay(ctx, res, events, answer.stream);
     }
-    const result = await this.generation.generate(route, request, signal);
+    const result = await this.generation.generate(ctx, request, signal);
     res.status(200).json(answer.json(result));
   }
 }

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
-import { InferenceModule } from '@gateway/inference';
+import { RateLimitModule } from '@gateway/rate-limit';
+
+import { AdmissionService } from '../admission/admission.service';
 
 import { SseStreamer } from '../http/sse-streamer';
 import { GenerationResponder } from './generation-responder';
 import { GenerationService } from './generation.service';
 
 @Module({
-  imports: [InferenceModule],
-  providers: [GenerationService, SseStreamer, GenerationResponder],
-  exports: [GenerationService, GenerationResponder, InferenceModule],
+  imports: [RateLimitModule],
+  providers: [AdmissionService, GenerationService, SseStreamer, GenerationResponder],
+  exports: [AdmissionService, GenerationService, GenerationResponder],
 })
 export class GenerationModule {}

@@ -13,6 +13,7 @@ import {
   type ModelStatus,
 } from '@gateway/inference';
 import { GatewayMetrics } from '@gateway/metrics';
+import { RequestContext } from '@gateway/request-context';
 import type { Counter, Histogram } from 'prom-client';
 
 import { GenerationService } from './generation.service';
@@ -128,13 +129,19 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the generation to fail');
 }
 
+function context(): RequestContext {
+  const ctx = new RequestContext('test-request');
+  ctx.route = ROUTE;
+  return ctx;
+}
+
 const cancelled = (reason: string) => ({ route: ROUTE, model: MODEL, reason });
 
 describe('GenerationService', () => {
   it('returns the joined text and counts prompt and completion tokens once', async () => {
     const provider = new ScriptedProvider([{ delta: 'a' }, { delta: 'b' }, { delta: 'c' }, { done: {} }]);
     const { service, metrics } = setup(provider);
-    const result = await service.generate(ROUTE, REQUEST, new AbortController().signal);
+    const result = await service.generate(context(), REQUEST, new AbortController().signal);
     expect(result).toMatchObject({ text: 'abc', usage: { promptTokens: 5, completionTokens: 3 } });
     const labels = { route: ROUTE, model: MODEL };
     expect(await counter(metrics.promptTokens, labels)).toBe(5);
@@ -148,7 +155,7 @@ describe('GenerationService', () => {
     it('first-token timeout -> UpstreamTimeoutError(first_token), even when the backend ignores its signal', async () => {
       const provider = new ScriptedProvider(['hang'], false);
       const { service, metrics } = setup(provider, { FIRST_TOKEN_TIMEOUT_MS: '30' });
-      const error = await failure(service.generate(ROUTE, REQUEST, new AbortController().signal));
+      const error = await failure(service.generate(context(), REQUEST, new AbortController().signal));
       expect(error).toBeInstanceOf(UpstreamTimeoutError);
       expect(error).toMatchObject({ phase: 'first_token', afterMs: 30 });
       expect(await counter(metrics.cancellations, cancelled('timeout'))).toBe(1);
@@ -158,16 +165,18 @@ describe('GenerationService', () => {
     it('idle timeout once tokens flowed -> UpstreamTimeoutError(idle)', async () => {
       const provider = new ScriptedProvider([{ delta: 'a' }, 'hang'], false);
       const { service } = setup(provider, { FIRST_TOKEN_TIMEOUT_MS: '10000', IDLE_TIMEOUT_MS: '30' });
-      const error = await failure(service.generate(ROUTE, REQUEST, new AbortController().signal));
+      const error = await failure(service.generate(context(), REQUEST, new AbortController().signal));
       expect(error).toMatchObject({ phase: 'idle', afterMs: 30 });
     });
 
     it('a slow first token does not count against the idle timeout', async () => {
       const provider = new ScriptedProvider([{ waitMs: 60 }, { delta: 'a' }, { done: {} }]);
       const { service } = setup(provider, { FIRST_TOKEN_TIMEOUT_MS: '5000', IDLE_TIMEOUT_MS: '20' });
-      await expect(service.generate(ROUTE, REQUEST, new AbortController().signal)).resolves.toMatchObject({
-        text: 'a',
-      });
+      await expect(service.generate(context(), REQUEST, new AbortController().signal)).resolves.toMatchObject(
+        {
+          text: 'a',
+        },
+      );
     });
 
     it('total deadline -> UpstreamTimeoutError(total) while tokens keep coming', async () => {
@@ -177,7 +186,7 @@ describe('GenerationService', () => {
       ]).flat();
       const provider = new ScriptedProvider(trickle);
       const { service } = setup(provider, { IDLE_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '60' });
-      const error = await failure(service.generate(ROUTE, REQUEST, new AbortController().signal));
+      const error = await failure(service.generate(context(), REQUEST, new AbortController().signal));
       expect(error).toMatchObject({ phase: 'total', afterMs: 60 });
       expect(provider.signals[0].reason).toBe(error);
     });
@@ -188,7 +197,7 @@ describe('GenerationService', () => {
       const provider = new ScriptedProvider([{ delta: 'a' }, 'hang']);
       const { service, metrics } = setup(provider);
       const caller = new AbortController();
-      const pending = service.generate(ROUTE, REQUEST, caller.signal);
+      const pending = service.generate(context(), REQUEST, caller.signal);
       setTimeout(() => caller.abort(), 20);
       expect(await failure(pending)).toBeInstanceOf(GenerationCancelledError);
       expect(provider.signals[0].aborted).toBe(true);
@@ -200,7 +209,7 @@ describe('GenerationService', () => {
       const provider = new ScriptedProvider(['hang'], false);
       const { service } = setup(provider);
       const caller = new AbortController();
-      const pending = service.generate(ROUTE, REQUEST, caller.signal);
+      const pending = service.generate(context(), REQUEST, caller.signal);
       setTimeout(() => caller.abort(), 20);
       expect(await failure(pending)).toBeInstanceOf(GenerationCancelledError);
     });
@@ -210,7 +219,7 @@ describe('GenerationService', () => {
       const { service } = setup(provider);
       const caller = new AbortController();
       caller.abort();
-      expect(await failure(service.generate(ROUTE, REQUEST, caller.signal))).toBeInstanceOf(
+      expect(await failure(service.generate(context(), REQUEST, caller.signal))).toBeInstanceOf(
         GenerationCancelledError,
       );
     });
@@ -218,7 +227,7 @@ describe('GenerationService', () => {
     it('a consumer that stops reading closes the backend stream and counts no token', async () => {
       const provider = new ScriptedProvider([{ delta: 'a' }, { delta: 'b' }, { done: {} }]);
       const { service, metrics } = setup(provider);
-      for await (const event of service.stream(ROUTE, REQUEST, new AbortController().signal)) {
+      for await (const event of service.stream(context(), REQUEST, new AbortController().signal)) {
         expect(event).toEqual({ type: 'delta', text: 'a' });
         break;
       }
@@ -233,9 +242,9 @@ describe('GenerationService', () => {
     it('a stream that ends without done -> UpstreamProtocolError', async () => {
       const provider = new ScriptedProvider([{ delta: 'a' }, { delta: 'b' }]);
       const { service, metrics } = setup(provider);
-      expect(await failure(service.generate(ROUTE, REQUEST, new AbortController().signal))).toBeInstanceOf(
-        UpstreamProtocolError,
-      );
+      expect(
+        await failure(service.generate(context(), REQUEST, new AbortController().signal)),
+      ).toBeInstanceOf(UpstreamProtocolError);
       expect(await counter(metrics.completionTokens, {})).toBe(0);
     });
 
@@ -250,7 +259,7 @@ describe('GenerationService', () => {
       }
       const provider = new FailingProvider([]);
       const { service, metrics } = setup(provider);
-      expect(await failure(service.generate(ROUTE, REQUEST, new AbortController().signal))).toBe(boom);
+      expect(await failure(service.generate(context(), REQUEST, new AbortController().signal))).toBe(boom);
       expect(await counter(metrics.cancellations, {})).toBe(0);
     });
   });

@@ -12,7 +12,8 @@ import {
   type GenerationResult,
   type InferenceProvider,
 } from '@gateway/inference';
-import { currentObservation, GatewayMetrics } from '@gateway/metrics';
+import { GatewayMetrics } from '@gateway/metrics';
+import type { RequestContext } from '@gateway/request-context';
 
 import { StreamDeadlines } from './stream-deadlines';
 
@@ -28,16 +29,21 @@ export class GenerationService {
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  generate(route: string, request: GenerationRequest, callerSignal: AbortSignal): Promise<GenerationResult> {
-    return collectStream(this.stream(route, request, callerSignal));
+  generate(
+    ctx: RequestContext,
+    request: GenerationRequest,
+    callerSignal: AbortSignal,
+  ): Promise<GenerationResult> {
+    return collectStream(this.stream(ctx, request, callerSignal));
   }
 
+  /** Writes the request's timings, usage and streamed-token count into `ctx` as they happen. */
   async *stream(
-    route: string,
+    ctx: RequestContext,
     request: GenerationRequest,
     callerSignal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
-    const labels = { route, model: request.model };
+    const labels = { route: ctx.route, model: request.model };
     const abort = new AbortController();
     const aborted = new Promise<never>((_, reject) => {
       abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true });
@@ -52,7 +58,9 @@ export class GenerationService {
     const started = performance.now();
     let firstTokenAt: number | undefined;
     let finished = false;
-    const iterator = this.provider.stream(request, { signal: abort.signal })[Symbol.asyncIterator]();
+    const iterator = this.provider
+      .stream(request, { signal: abort.signal, onAdmitted: (waitedMs) => (ctx.queueMs += waitedMs) })
+      [Symbol.asyncIterator]();
     deadlines.start();
     try {
       while (true) {
@@ -63,16 +71,19 @@ export class GenerationService {
         }
         const event = next.value;
         deadlines.progress();
+        if (event.type === 'delta') {
+          ctx.streamedTokens += 1;
+        }
         // A tool call is the answer's first output as much as a text delta is.
         if (event.type !== 'done' && firstTokenAt === undefined) {
           firstTokenAt = performance.now();
+          ctx.ttftMs ??= firstTokenAt - ctx.startedAt;
           this.metrics.timeToFirstToken.observe(labels, (firstTokenAt - started) / 1000);
-          markGenerated();
         }
         if (event.type === 'done') {
           finished = true;
           this.recordUsage(labels, event.result, started, firstTokenAt);
-          addObservedUsage(event.result);
+          addUsage(ctx, event.result);
         }
         yield event;
         if (finished) {
@@ -93,10 +104,7 @@ export class GenerationService {
       // Always close the backend's iterator, even after `done`, so its own cleanup (freeing a slot
       // or a sequence) runs whether or not it did that work before yielding `done`.
       void Promise.resolve(iterator.return?.()).catch(() => undefined);
-      const observation = currentObservation();
-      if (observation) {
-        observation.upstreamSeconds += (performance.now() - started) / 1000;
-      }
+      ctx.upstreamMs += performance.now() - started;
     }
   }
 
@@ -129,22 +137,11 @@ export class GenerationService {
   }
 }
 
-/** Tells per-key token limits that this request consumed backend tokens, even if it fails later. */
-function markGenerated(): void {
-  const observation = currentObservation();
-  if (observation) {
-    observation.generated = true;
-  }
-}
-
-/** Real token usage for per-key token limits, which reconcile their estimate when the response ends. */
-function addObservedUsage({ usage }: GenerationResult): void {
-  const observation = currentObservation();
-  if (observation) {
-    const seen = observation.usage ?? { promptTokens: 0, completionTokens: 0 };
-    observation.usage = {
-      promptTokens: seen.promptTokens + usage.promptTokens,
-      completionTokens: seen.completionTokens + usage.completionTokens,
-    };
-  }
+/** Usage the backend reported, summed over the request's generations (per-key token settlement). */
+function addUsage(ctx: RequestContext, { usage }: GenerationResult): void {
+  const seen = ctx.usage ?? { promptTokens: 0, completionTokens: 0 };
+  ctx.usage = {
+    promptTokens: seen.promptTokens + usage.promptTokens,
+    completionTokens: seen.completionTokens + usage.completionTokens,
+  };
 }

@@ -1,8 +1,17 @@
+import type { ApiFamily, RequestContext } from '@gateway/request-context';
+import type { Request } from 'express';
+
 import type { ApiError } from './api-error';
 
-/** Routes that speak OpenAI's dialect answer errors in OpenAI's shape (matched like Express: any case). */
-export function isOpenAiRoute(path: string): boolean {
-  return /^\/v1\/(chat\/completions|completions|models|embeddings)(\/|$)/i.test(path);
+/**
+ * A matched route's family comes from its `@SpeaksApi()` metadata. A request no route matched (404)
+ * is answered by its path, so OpenAI clients get OpenAI's shape for a mistyped `/v1/...` path.
+ */
+export function apiFamilyOf(req: Request, ctx: RequestContext | undefined): ApiFamily {
+  if (ctx !== undefined && ctx.route !== 'unmatched') {
+    return ctx.api;
+  }
+  return /^\/v1\//i.test(req.path) && !/^\/v1\/generate(\/|$)/i.test(req.path) ? 'openai' : 'gateway';
 }
 
 /** Our API: `{error: {code, message, request_id}}`. */
@@ -22,24 +31,9 @@ export function openAiErrorBody(error: ApiError): object {
   return {
     error: {
       message: error.message,
-      type: openAiType(error.status),
+      type: error.spec.openAiType,
       param: error.param ?? null,
       code: error.code,
     },
   };
-}
-
-function openAiType(status: number): string {
-  switch (status) {
-    case 401:
-      return 'authentication_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 429:
-      return 'rate_limit_error';
-    default:
-      return status < 500 ? 'invalid_request_error' : 'api_error';
-  }
 }

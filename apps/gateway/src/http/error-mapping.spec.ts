@@ -1,10 +1,4 @@
-import {
-  BadRequestException,
-  HttpException,
-  HttpStatus,
-  NotFoundException,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import {
   GenerationCancelledError,
   type InferenceError,
@@ -18,8 +12,9 @@ import {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '@gateway/inference';
+import { GatewayError } from '@gateway/errors';
 
-import { toApiError } from './error-mapping';
+import { MAX_MESSAGE_LENGTH, toApiError } from './error-mapping';
 import { BadRequestBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from './http.errors';
 
 describe('toApiError', () => {
@@ -36,7 +31,7 @@ describe('toApiError', () => {
       [new UnknownModelError('gpt-9'), 404, 'unknown_model', undefined],
       [new OverloadedError('every slot is busy', 3), 503, 'overloaded', 3],
     ])('%p -> %i %s (Retry-After %p)', (error, status, code, retryAfter) => {
-      expect(toApiError(error)).toEqual({
+      expect(toApiError(error)).toMatchObject({
         status,
         code,
         message: error.message,
@@ -52,9 +47,8 @@ describe('toApiError', () => {
   });
 
   describe('HTTP exceptions', () => {
-    it.each<[HttpException, number, string, string]>([
+    it.each<[Error, number, string, string]>([
       [new NotFoundException('Cannot GET /nope'), 404, 'not_found', 'Cannot GET /nope'],
-      [new UnauthorizedException(), 401, 'unauthorized', 'Unauthorized'],
       [
         new PayloadTooLargeError(),
         413,
@@ -68,23 +62,31 @@ describe('toApiError', () => {
         'request body must be JSON (Content-Type: application/json)',
       ],
       [new BadRequestBodyError('entity.parse.failed'), 400, 'bad_request', 'request body is not valid JSON'],
-      [new HttpException('teapot', 418), 418, 'http_418', 'teapot'],
+      // Statuses outside the catalogue never leak a framework message.
+      [new HttpException('teapot', 418), 400, 'bad_request', 'the request is not valid'],
     ])('%p -> %i %s', (error, status, code, message) => {
       expect(toApiError(error)).toMatchObject({ status, code, message });
     });
 
-    it('keeps a code, param and Retry-After carried in the exception body', () => {
-      const error = new HttpException(
-        { message: 'too many requests', code: 'rate_limited', param: 'model', retryAfterSeconds: 7 },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-      expect(toApiError(error)).toEqual({
-        status: 429,
-        code: 'rate_limited',
-        message: 'too many requests',
+    it('keeps the param and Retry-After a gateway error carries', () => {
+      const error = new GatewayError('rate_limit_exceeded', 'slow down', {
         param: 'model',
         retryAfterSeconds: 7,
       });
+      expect(toApiError(error)).toMatchObject({
+        status: 429,
+        code: 'rate_limit_exceeded',
+        message: 'slow down',
+        param: 'model',
+        retryAfterSeconds: 7,
+      });
+    });
+
+    it('caps the message a client sees', () => {
+      const messages = Array.from({ length: 5_000 }, (_, i) => `messages.${i}.role must be a string`);
+      const error = toApiError(new BadRequestException(messages));
+      expect(error.message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH + 1);
+      expect(error.param).toBe('messages.0.role');
     });
   });
 
@@ -94,7 +96,7 @@ describe('toApiError', () => {
         'max_tokens must not be greater than 2048',
         'temperature must not be greater than 2',
       ]);
-      expect(toApiError(error)).toEqual({
+      expect(toApiError(error)).toMatchObject({
         status: 400,
         code: 'validation_error',
         message: 'max_tokens must not be greater than 2048; temperature must not be greater than 2',
@@ -117,7 +119,12 @@ describe('toApiError', () => {
       '%p -> 500 internal_error without leaking what was thrown',
       (thrown) => {
         const error = toApiError(thrown);
-        expect(error).toEqual({ status: 500, code: 'internal_error', message: 'internal server error' });
+        expect(error).toMatchObject({
+          status: 500,
+          code: 'internal_error',
+          message: 'internal server error',
+        });
+        expect(JSON.stringify(error)).not.toContain('hunter2');
       },
     );
   });

@@ -1,73 +1,41 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
-import {
-  ContextLengthExceededError,
-  InferenceError,
-  OverloadedError,
-  UnsupportedParameterError,
-  type InferenceErrorCode,
-} from '@gateway/inference';
+import { HttpException } from '@nestjs/common';
+import { ERROR_CATALOGUE, GatewayError, type ErrorCode } from '@gateway/errors';
 
 import type { ApiError } from './api-error';
 
-const INFERENCE_STATUS: Record<InferenceErrorCode, number> = {
-  upstream_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
-  upstream_busy: HttpStatus.SERVICE_UNAVAILABLE,
-  // The configured model missing is the server's configuration problem, not the caller's.
-  model_not_found: HttpStatus.SERVICE_UNAVAILABLE,
-  upstream_rejected: HttpStatus.BAD_REQUEST,
-  context_length_exceeded: HttpStatus.BAD_REQUEST,
-  unsupported_parameter: HttpStatus.BAD_REQUEST,
-  upstream_timeout: HttpStatus.GATEWAY_TIMEOUT,
-  upstream_protocol_error: HttpStatus.BAD_GATEWAY,
-  upstream_error: HttpStatus.BAD_GATEWAY,
-  cancelled: 499,
-  unknown_model: HttpStatus.NOT_FOUND,
-  // Capacity, not the caller's quota: 429 stays reserved for per-key rate limits.
-  overloaded: HttpStatus.SERVICE_UNAVAILABLE,
-};
-
-const RETRYABLE_AFTER_SECONDS: Partial<Record<InferenceErrorCode, number>> = {
-  upstream_unavailable: 5,
-  upstream_busy: 2,
-};
-
-const HTTP_CODES: Record<number, string> = {
+/** Nest's own exceptions (unknown route, validation pipe) by status. */
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
-  429: 'rate_limited',
-  503: 'service_unavailable',
 };
 
-/** The one place where anything thrown becomes a status, a code and a message safe to show. */
+/** Client-facing messages are bounded: a validation report of a hostile body must not become huge. */
+export const MAX_MESSAGE_LENGTH = 2048;
+
+/** The one place where anything thrown becomes a catalogue entry, a status and a message safe to show. */
 export function toApiError(error: unknown): ApiError {
-  if (error instanceof InferenceError) {
-    return {
-      status: INFERENCE_STATUS[error.code],
-      code: error.code,
-      message: error.message,
-      ...(hasParam(error) ? { param: error.param } : {}),
-      retryAfterSeconds:
-        error instanceof OverloadedError ? error.retryAfterSeconds : RETRYABLE_AFTER_SECONDS[error.code],
-    };
+  if (error instanceof GatewayError) {
+    return build(error.code, error.message, error.param, error.retryAfterSeconds);
   }
   if (error instanceof HttpException) {
     return fromHttpException(error);
   }
-  return {
-    status: HttpStatus.INTERNAL_SERVER_ERROR,
-    code: 'internal_error',
-    message: 'internal server error',
-  };
+  return build('internal_error');
 }
 
-/** Errors about one request field name it, as OpenAI's `param`. */
-function hasParam(error: InferenceError): error is InferenceError & { param: string } {
-  return error instanceof ContextLengthExceededError || error instanceof UnsupportedParameterError;
+function build(code: ErrorCode, message?: string, param?: string, retryAfterSeconds?: number): ApiError {
+  const spec = ERROR_CATALOGUE[code];
+  return {
+    status: spec.status,
+    code,
+    message: truncate(message ?? spec.message),
+    spec,
+    param,
+    retryAfterSeconds: retryAfterSeconds ?? spec.retryAfterSeconds,
+  };
 }
 
 function fromHttpException(error: HttpException): ApiError {
@@ -75,19 +43,18 @@ function fromHttpException(error: HttpException): ApiError {
   const body = error.getResponse();
   const details = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const messages = details.message;
-  if (status === Number(HttpStatus.BAD_REQUEST) && Array.isArray(messages)) {
-    return {
-      status,
-      code: 'validation_error',
-      message: messages.map(String).join('; '),
-      param: firstField(messages),
-    };
+  if (status === 400 && Array.isArray(messages)) {
+    return build('validation_error', messages.map(String).join('; '), firstField(messages));
   }
-  const code = typeof details.code === 'string' ? details.code : (HTTP_CODES[status] ?? `http_${status}`);
-  const message = typeof messages === 'string' ? messages : error.message;
-  const retryAfter = typeof details.retryAfterSeconds === 'number' ? details.retryAfterSeconds : undefined;
-  const param = typeof details.param === 'string' ? details.param : undefined;
-  return { status, code, message, param, retryAfterSeconds: retryAfter };
+  const code = HTTP_STATUS_CODES[status];
+  if (code === undefined) {
+    return build(status >= 500 ? 'internal_error' : 'bad_request');
+  }
+  return build(code, typeof messages === 'string' ? messages : error.message);
+}
+
+function truncate(message: string): string {
+  return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH)}…`;
 }
 
 /**

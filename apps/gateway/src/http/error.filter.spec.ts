@@ -7,7 +7,7 @@ import {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '@gateway/inference';
-import { runWithObservation, type RequestObservation } from '@gateway/metrics';
+import { attachContext, RequestContext } from '@gateway/request-context';
 
 import { ErrorFilter } from './error.filter';
 
@@ -40,12 +40,17 @@ class RecordingResponse {
   }
 }
 
+/** A request that matched `path`; routes under /v1/ other than /v1/generate speak OpenAI's dialect. */
 function send(
   exception: unknown,
   path = '/v1/generate',
   response = new RecordingResponse(),
+  ctx = new RequestContext('req-123'),
 ): RecordingResponse {
-  const req = { path, id: 'req-123' };
+  const req = { path };
+  ctx.route = path;
+  ctx.api = /^\/v1\//i.test(path) && !/generate/i.test(path) ? 'openai' : 'gateway';
+  attachContext(req as never, ctx);
   const host = {
     switchToHttp: () => ({ getRequest: () => req, getResponse: () => response }),
   } as unknown as ArgumentsHost;
@@ -169,10 +174,16 @@ describe('ErrorFilter', () => {
     expect(res.body).toEqual(report);
   });
 
-  it('marks a cancelled request as cancelled for the request metrics', () => {
-    const observation: RequestObservation = { upstreamSeconds: 0 };
-    const res = runWithObservation(observation, () => send(new GenerationCancelledError('gone')));
-    expect(res.statusCode).toBe(499);
-    expect(observation.outcome).toBe('cancelled');
+  it.each([
+    [new GenerationCancelledError('gone'), 499, 'cancelled'],
+    [new UpstreamTimeoutError('idle', 10), 504, 'timeout'],
+    [new UpstreamBusyError('busy'), 503, 'upstream_error'],
+    [new BadRequestException(['prompt should not be empty']), 400, 'client_error'],
+    [new TypeError('boom'), 500, 'internal_error'],
+  ])('records the outcome of %p from the error catalogue', (error, status, outcome) => {
+    const ctx = new RequestContext('req-123');
+    const res = send(error, '/v1/generate', new RecordingResponse(), ctx);
+    expect(res.statusCode).toBe(status);
+    expect(ctx.outcome).toBe(outcome);
   });
 });

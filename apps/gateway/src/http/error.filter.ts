@@ -6,14 +6,13 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import { currentObservation, type RequestOutcome } from '@gateway/metrics';
+import { maybeContextOf } from '@gateway/request-context';
 import type { Request, Response } from 'express';
 
-import { gatewayErrorBody, isOpenAiRoute, openAiErrorBody } from './error-body';
+import { apiFamilyOf, gatewayErrorBody, openAiErrorBody } from './error-body';
 import { toApiError } from './error-mapping';
-import { requestIdOf } from './request-id';
 
-/** Every error of every route ends here and leaves as a stable JSON body. */
+/** Every error of every route ends here and leaves as a stable JSON body in the route's shape. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');
@@ -23,17 +22,17 @@ export class ErrorFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const error = toApiError(exception);
-    if (error.status >= 500 && error.code === 'internal_error') {
-      this.logger.error({ err: exception, requestId: requestIdOf(req) }, 'unhandled error');
-    }
-    const observation = currentObservation();
-    if (observation && error.code === 'cancelled') {
-      observation.outcome = 'cancelled' satisfies RequestOutcome;
+    const ctx = maybeContextOf(req);
+    if (error.code === 'internal_error') {
+      this.logger.error({ err: exception, requestId: ctx?.requestId }, 'unhandled error');
     }
     if (res.headersSent || res.destroyed) {
       // A stream already started reports its own failure in-band; there is nothing left to send.
       res.end();
       return;
+    }
+    if (ctx) {
+      ctx.outcome = error.spec.outcome;
     }
     if (isHealthReport(exception)) {
       // Readiness failures keep Terminus' report: which check failed and why.
@@ -43,7 +42,8 @@ export class ErrorFilter implements ExceptionFilter {
     if (error.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(error.retryAfterSeconds));
     }
-    const body = isOpenAiRoute(req.path) ? openAiErrorBody(error) : gatewayErrorBody(error, requestIdOf(req));
+    const body =
+      apiFamilyOf(req, ctx) === 'openai' ? openAiErrorBody(error) : gatewayErrorBody(error, ctx?.requestId);
     res.status(error.status).json(body);
   }
 }

@@ -1,22 +1,22 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { GatewayError } from '@gateway/errors';
 
-export class PayloadTooLargeError extends HttpException {
+export class PayloadTooLargeError extends GatewayError {
   constructor() {
-    super('request body is larger than the configured limit', HttpStatus.PAYLOAD_TOO_LARGE);
+    super('payload_too_large');
   }
 }
 
-export class BadRequestBodyError extends HttpException {
+export class BadRequestBodyError extends GatewayError {
   constructor(type: unknown) {
     super(
+      'bad_request',
       type === 'entity.parse.failed' ? 'request body is not valid JSON' : 'request body could not be read',
-      HttpStatus.BAD_REQUEST,
     );
   }
 }
 
-export class UnsupportedMediaTypeError extends HttpException {
+export class UnsupportedMediaTypeError extends GatewayError {
   constructor() {
-    super('request body must be JSON (Content-Type: application/json)', HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+    super('unsupported_media_type');
   }
 }

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { GatewayError } from '@gateway/errors';
 
 export interface JsonLimits {
   maxDepth: number;
@@ -6,9 +6,9 @@ export interface JsonLimits {
 }
 
 /** 400 with a code saying which structural limit a JSON body broke. */
-export class JsonLimitError extends HttpException {
+export class JsonLimitError extends GatewayError {
   constructor(code: 'json_too_deep' | 'string_too_long', message: string) {
-    super({ code, message }, HttpStatus.BAD_REQUEST);
+    super(code, message);
   }
 }
 

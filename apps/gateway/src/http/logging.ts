@@ -5,8 +5,6 @@ import type { Params } from 'nestjs-pino';
 
 import { assignRequestId } from './request-id';
 
-const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
-
 /** Headers that may carry credentials; pino replaces them before a line is written. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -24,7 +22,8 @@ export function loggerParams(config: GatewayConfig): Params {
     pinoHttp: {
       level: config.server.logLevel,
       genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
-      autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has(pathOf(req)) },
+      // One access-log line per request comes from the end-of-request step (pipeline/request-end.ts).
+      autoLogging: false,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
         req: (req: IncomingMessage & { id?: unknown }) => ({
@@ -34,10 +33,6 @@ export function loggerParams(config: GatewayConfig): Params {
         }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },
-      customSuccessMessage: (req: IncomingMessage, res: ServerResponse) =>
-        `${req.method ?? ''} ${pathOf(req)} ${res.statusCode}`,
-      customErrorMessage: (req: IncomingMessage, res: ServerResponse) =>
-        `${req.method ?? ''} ${pathOf(req)} ${res.statusCode}`,
     },
   };
 }

@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 import type { GenerationEvent } from '@gateway/inference';
-import { currentObservation, GatewayMetrics, type RequestOutcome } from '@gateway/metrics';
-import type { Request, Response } from 'express';
+import { GatewayMetrics } from '@gateway/metrics';
+import type { RequestContext } from '@gateway/request-context';
+import type { Response } from 'express';
 
-import type { ApiError } from './api-error';
 import { toApiError } from './error-mapping';
-import { requestIdOf } from './request-id';
 import type { SseDialect } from './sse-dialect';
 import { SseWriter } from './sse-writer';
 
@@ -29,9 +28,8 @@ export class SseStreamer {
   ) {}
 
   async relay(
-    req: Request,
+    ctx: RequestContext,
     res: Response,
-    route: string,
     events: AsyncGenerator<GenerationEvent>,
     dialect: SseDialect,
   ): Promise<void> {
@@ -39,7 +37,7 @@ export class SseStreamer {
     const first = events.next();
     // A rejection here (before anything was written) propagates: the error filter answers it.
     const early = await withinMs(first, heartbeatMs);
-    const writer = new SseWriter(res, route, this.metrics);
+    const writer = new SseWriter(res, ctx.route, this.metrics);
     writer.open();
     try {
       let next = early;
@@ -57,42 +55,26 @@ export class SseStreamer {
         await writer.send(frame);
       }
     } catch (error) {
-      await this.reportInBand(writer, dialect, error, requestIdOf(req));
+      await this.reportInBand(ctx, writer, dialect, error);
     } finally {
       writer.end();
     }
   }
 
   private async reportInBand(
+    ctx: RequestContext,
     writer: SseWriter,
     dialect: SseDialect,
     error: unknown,
-    requestId: string | undefined,
   ): Promise<void> {
     const apiError = toApiError(error);
-    const observation = currentObservation();
-    if (observation) {
-      observation.outcome = streamOutcome(apiError);
-    }
+    ctx.outcome = apiError.spec.outcome;
     if (apiError.code === 'internal_error') {
-      this.logger.error({ err: error, requestId }, 'stream failed');
+      this.logger.error({ err: error, requestId: ctx.requestId }, 'stream failed');
     }
     if (!writer.closed) {
-      await writer.send(dialect.errorFrame(apiError, requestId));
+      await writer.send(dialect.errorFrame(apiError, ctx.requestId));
     }
-  }
-}
-
-function streamOutcome(error: ApiError): RequestOutcome {
-  switch (error.code) {
-    case 'cancelled':
-      return 'cancelled';
-    case 'upstream_timeout':
-      return 'timeout';
-    case 'internal_error':
-      return 'internal_error';
-    default:
-      return error.status < 500 ? 'client_error' : 'upstream_error';
   }
 }
 

@@ -4,9 +4,8 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleDestro
 import { HttpAdapterHost } from '@nestjs/core';
 import { GatewayConfig } from '@gateway/config';
 import { DrainState } from '@gateway/health';
-import { GatewayMetrics } from '@gateway/metrics';
 
-const POLL_MS = 50;
+import { InFlightTracker } from './in-flight.tracker';
 
 /**
  * Graceful drain on SIGTERM. Nest's shutdown runs onModuleDestroy, then beforeApplicationShutdown, then
@@ -21,7 +20,7 @@ export class DrainService implements OnModuleDestroy, BeforeApplicationShutdown 
 
   constructor(
     private readonly state: DrainState,
-    private readonly metrics: GatewayMetrics,
+    private readonly tracker: InFlightTracker,
     private readonly config: GatewayConfig,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
@@ -41,24 +40,14 @@ export class DrainService implements OnModuleDestroy, BeforeApplicationShutdown 
       res.setHeader('Connection', 'close');
     });
     const timeoutMs = this.config.server.drainTimeoutMs;
-    const pending = await this.inFlight();
+    const pending = this.tracker.inFlight;
     this.logger.log(`${signal}: readiness is failing; draining ${pending} request(s), up to ${timeoutMs} ms`);
-    const deadline = Date.now() + timeoutMs;
-    while ((await this.inFlight()) > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-    const left = await this.inFlight();
-    if (left > 0) {
-      this.logger.warn(`drain timeout: closing ${left} request(s) still in flight`);
+    if (!(await this.tracker.whenIdle(timeoutMs))) {
+      this.logger.warn(`drain timeout: closing ${this.tracker.inFlight} request(s) still in flight`);
       this.server()?.closeAllConnections();
     } else {
       this.logger.log('drained: every accepted request finished');
     }
-  }
-
-  private async inFlight(): Promise<number> {
-    const { values } = await this.metrics.inFlight.get();
-    return values[0]?.value ?? 0;
   }
 
   private server(): Server | undefined {

@@ -1,39 +1,36 @@
-import { Body, Controller, Post, Req, Res } from '@nestjs/common';
-import { ModelCatalog } from '@gateway/inference';
-import type { Request, Response } from 'express';
+import { Body, Controller, Post, Res } from '@nestjs/common';
+import { Ctx, SpeaksApi, type RequestContext } from '@gateway/request-context';
+import type { Response } from 'express';
 
+import { AdmissionService } from '../admission/admission.service';
 import { GenerationResponder } from '../generation/generation-responder';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import { toChatGenerationRequest } from './openai-request.mapping';
 import { newIdentity, toChatCompletion } from './openai-response.mapping';
 import { ChatChunkDialect } from './openai-sse.dialect';
 
-export const CHAT_COMPLETIONS_ROUTE = '/v1/chat/completions';
-
+@SpeaksApi('openai')
 @Controller('v1')
 export class ChatCompletionsController {
   constructor(
-    private readonly catalog: ModelCatalog,
+    private readonly admission: AdmissionService,
     private readonly responder: GenerationResponder,
   ) {}
 
   @Post('chat/completions')
   async create(
     @Body() body: ChatCompletionRequestDto,
-    @Req() req: Request,
+    @Ctx() ctx: RequestContext,
     @Res() res: Response,
   ): Promise<void> {
-    const entry = this.catalog.resolve(body.model);
-    const request = {
-      ...toChatGenerationRequest(body, entry.backendModel),
-      contextLength: entry.contextLength,
-    };
-    const identity = newIdentity('chatcmpl', entry.id);
+    const request = await this.admission.admit(ctx, res, body.model, (entry) =>
+      toChatGenerationRequest(body, entry.backendModel),
+    );
+    const identity = newIdentity('chatcmpl', ctx.model ?? body.model);
     const includeUsage = body.stream_options?.include_usage === true;
     await this.responder.respond(
-      req,
+      ctx,
       res,
-      CHAT_COMPLETIONS_ROUTE,
       request,
       body.stream
         ? { stream: new ChatChunkDialect(identity, includeUsage) }

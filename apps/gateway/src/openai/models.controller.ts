@@ -7,6 +7,7 @@ import {
   type InferenceProvider,
   UnknownModelError,
 } from '@gateway/inference';
+import { SpeaksApi } from '@gateway/request-context';
 import type { Request } from 'express';
 
 interface OpenAiModel {
@@ -17,6 +18,7 @@ interface OpenAiModel {
 }
 
 /** The served models in OpenAI's shape; answered from the catalog, without asking the backend. */
+@SpeaksApi('openai')
 @Controller('v1/models')
 export class ModelsController {
   // The catalog has no creation dates; the gateway's start is the moment these models became served.

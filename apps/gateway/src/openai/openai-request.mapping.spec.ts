@@ -1,8 +1,9 @@
-import { BadRequestException } from '@nestjs/common';
+import 'reflect-metadata';
 
 import type { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import type { CompletionRequestDto } from './dto/completion-request.dto';
 import { MAX_OUTPUT_TOKENS } from './dto/openai-sampling.dto';
+import { OpenAiParamError } from './openai-param.error';
 import { toChatGenerationRequest, toCompletionGenerationRequest } from './openai-request.mapping';
 
 const chat = (fields: Partial<ChatCompletionRequestDto>): ChatCompletionRequestDto => ({
@@ -70,10 +71,8 @@ describe('OpenAI requests mapped onto a GenerationRequest', () => {
 
   it('rejects max_tokens and max_completion_tokens that disagree, naming the field', () => {
     const map = () => toChatGenerationRequest(chat({ max_tokens: 5, max_completion_tokens: 6 }), 'b');
-    expect(map).toThrow(BadRequestException);
-    expect(map).toThrow(
-      expect.objectContaining({ response: expect.objectContaining({ param: 'max_tokens' }) }),
-    );
+    expect(map).toThrow(OpenAiParamError);
+    expect(map).toThrow(expect.objectContaining({ code: 'invalid_value', param: 'max_tokens' }));
   });
 
   it('turns response_format into the backend format: json, a schema, or nothing', () => {

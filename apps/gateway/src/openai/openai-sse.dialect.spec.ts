@@ -1,5 +1,6 @@
-import type { GenerationResult } from '@gateway/inference';
+import { UpstreamProtocolError, type GenerationResult } from '@gateway/inference';
 
+import { toApiError } from '../http/error-mapping';
 import { ChatChunkDialect, TextCompletionChunkDialect } from './openai-sse.dialect';
 
 const identity = { id: 'chatcmpl-1', created: 1_700_000_000, model: 'm' };
@@ -60,11 +61,9 @@ describe('OpenAI stream chunks', () => {
   });
 
   it('a failure is an error object in OpenAI shape, with no event name', () => {
-    const frame = new ChatChunkDialect(identity, false).errorFrame({
-      status: 502,
-      code: 'upstream_protocol_error',
-      message: 'broken',
-    });
+    const frame = new ChatChunkDialect(identity, false).errorFrame(
+      toApiError(new UpstreamProtocolError('broken')),
+    );
     expect(frame.event).toBeUndefined();
     expect(JSON.parse(frame.data)).toEqual({
       error: { message: 'broken', type: 'api_error', param: null, code: 'upstream_protocol_error' },

@@ -29,6 +29,17 @@ export class InferenceEnv {
   MODEL_PATH?: string;
 
   /**
+   * CPU threads Ollama uses per generation (sent as `options.num_thread`); unset lets Ollama decide,
+   * which it does from the host's cores, not from the container's CPU limit.
+   */
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  OLLAMA_NUM_THREAD?: number;
+
+  /**
    * Context window (tokens) of the served model on Ollama, sent as `num_ctx`; unset leaves Ollama's own
    * default (OLLAMA_CONTEXT_LENGTH). Also the default of model-table rows without `contextLength`.
    */

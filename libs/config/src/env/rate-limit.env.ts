@@ -21,7 +21,17 @@ export class RateLimitEnv {
   @Max(1_000_000_000)
   RATE_LIMIT_TPM = 100_000;
 
-  /** Shared counters for several replicas; unset keeps them in this process's memory. */
+  /** Generations one key or subject may run at once unless its entry says otherwise; 0 = unlimited. */
+  @ToInt()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  RATE_LIMIT_CONCURRENCY = 0;
+
+  /**
+   * Shared counters and slots for several replicas (rate limits, per-key concurrency, endpoint slots);
+   * unset keeps them in this process's memory.
+   */
   @IsOptional()
   @IsString()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })

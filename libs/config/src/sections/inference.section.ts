@@ -26,6 +26,7 @@ export function buildInferenceConfig({ env, nodeEnv, problems }: SectionContext)
     ollamaHost,
     modelName: inference.MODEL_NAME ?? defaultModelName(backend, inference.MODEL_PATH),
     modelPath: inference.MODEL_PATH,
+    ollamaNumThread: inference.OLLAMA_NUM_THREAD,
     contextLength: inference.MODEL_CONTEXT_LENGTH,
     embeddingsMaxInputs: inference.EMBEDDINGS_MAX_INPUTS,
     embeddedThreads: inference.EMBEDDED_THREADS,

@@ -7,6 +7,7 @@ export function buildRateLimitConfig(env: RawEnv, problems: string[]): RateLimit
   return {
     requestsPerMinute: limits.RATE_LIMIT_RPM,
     tokensPerMinute: limits.RATE_LIMIT_TPM,
+    concurrency: limits.RATE_LIMIT_CONCURRENCY,
     redisUrl: limits.REDIS_URL,
     failMode: limits.RATE_LIMIT_FAIL_MODE,
     redisTimeoutMs: limits.RATE_LIMIT_REDIS_TIMEOUT_MS,

@@ -1,17 +1,8 @@
 import { forcedToolUse, parseForcedToolCall } from '../forced-tool-call';
 import type { GenerationEvent, GenerationRequest } from '../inference.types';
 import { newToolCallId, type ToolCall } from '../tools.types';
-import { toFinalResult, type OllamaFinalChunk } from './ollama-wire';
-
-/** One NDJSON object of Ollama's `/api/chat` or `/api/generate` stream. */
-export interface OllamaChunk extends OllamaFinalChunk {
-  done?: boolean;
-  response?: string;
-  message?: {
-    content?: string;
-    tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: unknown } }>;
-  };
-}
+import type { OllamaChunk } from './ollama-chunk';
+import { toFinalResult } from './ollama-wire';
 
 /**
  * Turns Ollama's chunks into generation events, one chunk at a time: text deltas, tool calls (Ollama sends

@@ -1,12 +1,14 @@
 import {
   GenerationCancelledError,
   UpstreamProtocolError,
+  UpstreamRedirectError,
+  UpstreamServerError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '../inference.errors';
-import { toInferenceError } from './ollama-errors';
+import { fromStatus, toInferenceError } from './ollama-errors';
 
-/** What undici's fetch throws for a network failure: TypeError('fetch failed') with the cause below it. */
+/** A network failure with its code one level down, as fetch-style clients wrap it. */
 function fetchFailed(code: string): Error {
   const cause = Object.assign(new Error(`connect ${code}`), { code });
   return new TypeError('fetch failed', { cause });
@@ -40,10 +42,12 @@ describe('toInferenceError', () => {
     expect(toInferenceError(new Error('aborted'), 'm', controller.signal)).toBe(timeout);
   });
 
-  it("the client's 'Did not receive done' -> UpstreamProtocolError about a truncated stream", () => {
-    const error = toInferenceError(new Error('Did not receive done or success response in stream.'), 'm');
+  it("an unexpected exception's message stays out of the domain error's message", () => {
+    const thrown = new TypeError("Cannot read properties of undefined (reading 'content')");
+    const error = toInferenceError(thrown, 'm');
     expect(error).toBeInstanceOf(UpstreamProtocolError);
-    expect(error.message).toBe('the inference stream ended before it reported completion');
+    expect(error.message).toBe('the inference backend failed mid-stream');
+    expect(error.cause).toBe(thrown);
   });
 
   it('a domain error passes through unchanged', () => {
@@ -54,5 +58,24 @@ describe('toInferenceError', () => {
   it('something thrown that is not an Error still becomes a domain error', () => {
     expect(toInferenceError('weird', 'm')).toBeInstanceOf(UpstreamProtocolError);
     expect(toInferenceError(undefined, 'm')).toBeInstanceOf(UpstreamProtocolError);
+  });
+});
+
+describe('fromStatus', () => {
+  it.each([301, 302, 307, 308])(
+    '%i -> UpstreamRedirectError, the target kept for the logs only',
+    (status) => {
+      const error = fromStatus(status, 'm', '', 'http://elsewhere.example/api/generate');
+      expect(error).toBeInstanceOf(UpstreamRedirectError);
+      expect(error.message).toBe('the inference backend answered with a redirect');
+      expect(String(error.cause)).toContain('elsewhere.example');
+    },
+  );
+
+  it("keeps Ollama's error text in the cause and a fixed message for the client", () => {
+    const error = fromStatus(500, 'm', JSON.stringify({ error: 'CUDA error: out of memory at 0x7f' }));
+    expect(error).toBeInstanceOf(UpstreamServerError);
+    expect(error.message).toBe('the inference backend failed');
+    expect(String(error.cause)).toContain('CUDA error');
   });
 });

@@ -4,10 +4,12 @@ import {
   ModelNotFoundError,
   UpstreamBusyError,
   UpstreamProtocolError,
+  UpstreamRedirectError,
   UpstreamRejectedError,
   UpstreamServerError,
   UpstreamUnavailableError,
 } from '../inference.errors';
+import { truncate, upstreamDetail } from './upstream-detail';
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -24,10 +26,11 @@ const NETWORK_CODES = new Set([
 ]);
 
 /**
- * Translates whatever the `ollama` client or fetch threw into a domain error.
- * `signal` is the request's own signal: when it fired, its reason explains the abort.
+ * Translates whatever the transport threw into a domain error. `signal` is the request's own signal:
+ * when it fired, its reason explains the abort. Messages are fixed per case; what actually happened
+ * (a socket error's text, an exception's message) stays in `cause`, for the logs only.
  */
-export function toInferenceError(error: unknown, model: string, signal?: AbortSignal): InferenceError {
+export function toInferenceError(error: unknown, _model: string, signal?: AbortSignal): InferenceError {
   if (error instanceof InferenceError) {
     return error;
   }
@@ -37,31 +40,29 @@ export function toInferenceError(error: unknown, model: string, signal?: AbortSi
       ? reason
       : new GenerationCancelledError('the request was cancelled', { cause: error });
   }
-  const err = error as { name?: string; message?: string; status_code?: number; cause?: unknown };
-  if (err?.name === 'ResponseError' && typeof err.status_code === 'number') {
-    return fromStatus(err.status_code, err.message ?? '', model, error);
-  }
-  if (err?.name === 'AbortError') {
+  if ((error as { name?: unknown })?.name === 'AbortError') {
     return new GenerationCancelledError('the request was cancelled', { cause: error });
   }
   if (isNetworkFailure(error)) {
     return new UpstreamUnavailableError('the inference backend is unreachable', { cause: error });
   }
-  const message = err?.message ?? String(error);
-  if (message.startsWith('Did not receive done')) {
-    return new UpstreamProtocolError('the inference stream ended before it reported completion', {
-      cause: error,
-    });
-  }
-  return new UpstreamProtocolError(`the inference backend failed mid-stream: ${message}`, { cause: error });
+  return new UpstreamProtocolError('the inference backend failed mid-stream', { cause: error });
 }
 
-function fromStatus(status: number, message: string, model: string, cause: unknown): InferenceError {
+/**
+ * The domain error for a non-2xx answer (Ollama matches on status, not on its message text). `body`
+ * is the start of the error body, kept for the logs; `location` is a redirect's target.
+ */
+export function fromStatus(status: number, model: string, body = '', location = ''): InferenceError {
+  const cause = upstreamDetail(`status ${status}: ${errorText(body)}${location && ` -> ${location}`}`);
+  if (status >= 300 && status < 400) {
+    return new UpstreamRedirectError('the inference backend answered with a redirect', { cause });
+  }
   if (status === 404) {
     return new ModelNotFoundError(model, { cause });
   }
   if (status === 400 || status === 413 || status === 422) {
-    return new UpstreamRejectedError(`the inference backend rejected the request: ${message}`, { cause });
+    return new UpstreamRejectedError('the inference backend rejected the request', { cause });
   }
   if (status === 429 || status === 503) {
     return new UpstreamBusyError('the inference backend is busy, try again later', { cause });
@@ -69,7 +70,20 @@ function fromStatus(status: number, message: string, model: string, cause: unkno
   if (status === 499) {
     return new GenerationCancelledError('the request was cancelled', { cause });
   }
-  return new UpstreamServerError(`the inference backend failed with status ${status}`, { cause });
+  return new UpstreamServerError('the inference backend failed', { cause });
+}
+
+/** Ollama's `{"error": "..."}`, or the start of whatever else came (a proxy's HTML, a bare 403). */
+function errorText(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown };
+    if (typeof parsed?.error === 'string') {
+      return truncate(parsed.error);
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return truncate(body);
 }
 
 function isNetworkFailure(error: unknown): boolean {
@@ -77,9 +91,6 @@ function isNetworkFailure(error: unknown): boolean {
   for (let depth = 0; current && depth < 5; depth += 1) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && NETWORK_CODES.has(code)) {
-      return true;
-    }
-    if ((current as Error).message === 'fetch failed') {
       return true;
     }
     current = (current as { cause?: unknown }).cause;

@@ -3,7 +3,7 @@ import { forcedToolCallSchema, forcedToolUse } from '../forced-tool-call';
 import { ContextLengthExceededError } from '../inference.errors';
 import type { ChatMessage, GenerationRequest } from '../inference.types';
 import type { ToolUse } from '../tools.types';
-import { toOllamaOptions, type OllamaOptions } from './ollama-wire';
+import { toOllamaOptions, type OllamaOptions, type OllamaServerOptions } from './ollama-wire';
 
 export interface OllamaMessage {
   role: string;
@@ -34,7 +34,10 @@ export type OllamaRequest =
  * (estimated: Ollama does not tokenize for the gateway, and it silently truncates prompts that do not
  * fit). A forced tool call becomes a `format` schema; `tool_choice: "none"` sends no tools at all.
  */
-export function buildOllamaRequest(request: GenerationRequest): OllamaRequest {
+export function buildOllamaRequest(
+  request: GenerationRequest,
+  server: OllamaServerOptions = {},
+): OllamaRequest {
   const { model, input, params, tools, contextLength } = request;
   const forced = forcedToolUse(request);
   const offered = tools && tools.choice.type !== 'none' && !forced ? toOllamaTools(tools) : undefined;
@@ -46,7 +49,7 @@ export function buildOllamaRequest(request: GenerationRequest): OllamaRequest {
   const common: CommonBody = {
     model,
     stream: true,
-    options: toOllamaOptions({ ...params, maxTokens }, contextLength),
+    options: toOllamaOptions({ ...params, maxTokens }, contextLength, server),
     ...(format === undefined ? {} : { format }),
   };
   if (input.kind === 'prompt') {

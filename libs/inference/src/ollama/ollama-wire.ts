@@ -13,6 +13,13 @@ export interface OllamaOptions {
   stop?: string[];
   presence_penalty?: number;
   frequency_penalty?: number;
+  num_thread?: number;
+}
+
+/** What the gateway's configuration adds to every generation on one Ollama server. */
+export interface OllamaServerOptions {
+  /** CPU threads per generation (OLLAMA_NUM_THREAD); Ollama would count the host's cores. */
+  numThread?: number;
 }
 
 /** The counters and durations of Ollama's final (`done: true`) chunk; Ollama omits those that are zero. */
@@ -27,13 +34,20 @@ export interface OllamaFinalChunk {
 }
 
 /** Maps our sampling parameters onto Ollama's `options` (its names, its units). */
-export function toOllamaOptions(params: SamplingParams, contextLength?: number): OllamaOptions {
+export function toOllamaOptions(
+  params: SamplingParams,
+  contextLength?: number,
+  server: OllamaServerOptions = {},
+): OllamaOptions {
   const options: OllamaOptions = {
     num_predict: params.maxTokens,
     temperature: params.temperature ?? DEFAULT_TEMPERATURE,
   };
   if (contextLength !== undefined) {
     options.num_ctx = contextLength;
+  }
+  if (server.numThread !== undefined) {
+    options.num_thread = server.numThread;
   }
   if (params.topP !== undefined) {
     options.top_p = params.topP;

@@ -219,17 +219,19 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
       expect(await failureOf(service.generate(promptRequest()))).toBeInstanceOf(expected);
     });
 
-    it("keeps Ollama's reason in a rejection so the caller can fix the request", async () => {
+    it("keeps Ollama's reason out of the message (it is the cause, for the logs)", async () => {
       ollama.next({ kind: 'error', status: 400, error: 'invalid format: expected "json" or a JSON schema' });
       const error = await failureOf(service.generate(promptRequest()));
-      expect(error.message).toContain('invalid format');
+      expect(error.message).toBe('the inference backend rejected the request');
+      expect(String(error.cause)).toContain('status 400: invalid format');
     });
 
     it('a bare-text 403 (Host check of a loopback Ollama) -> a domain error, not a crash', async () => {
       ollama.next({ kind: 'error', status: 403, bareText: 'Forbidden' });
       const error = await failureOf(service.generate(promptRequest()));
       expect(error).toBeInstanceOf(UpstreamServerError);
-      expect(error.message).toContain('403');
+      expect(error.message).toBe('the inference backend failed');
+      expect(String(error.cause)).toContain('status 403: Forbidden');
     });
 
     it('an error line mid-stream -> UpstreamProtocolError, never a success', async () => {
@@ -240,7 +242,8 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
       });
       const error = await failureOf(service.generate(promptRequest()));
       expect(error).toBeInstanceOf(UpstreamProtocolError);
-      expect(error.message).toContain('an error was encountered while running the model');
+      expect(error.message).toBe('the inference backend failed mid-stream');
+      expect(String(error.cause)).toContain('an error was encountered while running the model');
     });
 
     it('the deltas before a mid-stream error still reach the consumer, then the error', async () => {

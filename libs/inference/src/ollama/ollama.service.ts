@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Ollama, type ChatResponse, type GenerateResponse } from 'ollama';
 
 import { collectStream } from '../collect-stream';
+import type { InferenceError } from '../inference.errors';
 import type { InferenceProvider } from '../inference.provider';
 import type {
   EmbeddingRequest,
@@ -14,8 +14,9 @@ import type {
   ModelStatus,
 } from '../inference.types';
 import { normaliseModelName } from '../model-names';
+import { parseChunk } from './ollama-chunk';
 import { toInferenceError } from './ollama-errors';
-import { createOllamaAgent, createScopedFetch } from './ollama-fetch';
+import { discard, OllamaHttp } from './ollama-http';
 import { OllamaChunkReader } from './ollama-chunk-reader';
 import {
   buildOllamaEmbedBody,
@@ -23,26 +24,37 @@ import {
   OLLAMA_EMBED_PATH,
   parseOllamaEmbedResponse,
 } from './ollama-embed';
-import { buildOllamaRequest, type OllamaRequest } from './ollama-request-body';
+import { toModelInfos, toModelNames } from './ollama-models';
+import { buildOllamaRequest } from './ollama-request-body';
+import type { OllamaServerOptions } from './ollama-wire';
+import { NdjsonSplitter } from './ndjson-splitter';
+import { protocolError } from './upstream-detail';
 
 const CONNECT_TIMEOUT_MS = 10_000;
-
-/** A non-2xx answer in the shape toInferenceError reads from the `ollama` client. */
-function responseError(status: number, message: string): Error {
-  return Object.assign(new Error(message), { name: 'ResponseError', status_code: status });
-}
+/** Longest NDJSON line accepted; a real chunk is a few hundred bytes. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+/** Largest /api/tags or /api/ps answer read (thousands of models). */
+const MAX_LIST_BYTES = 4 * 1024 * 1024;
+/** Largest /api/embed answer read: a batch of large vectors as JSON text. */
+const MAX_EMBED_BYTES = 64 * 1024 * 1024;
 
 /**
- * Talks to one Ollama server through the `ollama` client. Always streams from the native API, so that
- * every call can be aborted and none waits for a whole response inside one HTTP read.
+ * Talks to one Ollama server over a keep-alive pool (see OllamaHttp). Always streams from the native
+ * API, so that every call can be aborted and none waits for a whole response inside one HTTP read, and
+ * distrusts what comes back: lines, error bodies and counters are bounded and checked.
  */
 export class OllamaService implements InferenceProvider, OnApplicationShutdown {
   readonly backendName = 'ollama';
   private readonly logger = new Logger(OllamaService.name);
-  private readonly agent = createOllamaAgent(CONNECT_TIMEOUT_MS);
+  private readonly http: OllamaHttp;
 
   /** `host` is a full base URL with its port (see normaliseOllamaHost). */
-  constructor(private readonly host: string) {}
+  constructor(
+    private readonly host: string,
+    private readonly server: OllamaServerOptions = {},
+  ) {
+    this.http = new OllamaHttp(host, CONNECT_TIMEOUT_MS);
+  }
 
   get baseUrl(): string {
     return this.host;
@@ -52,26 +64,50 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
     request: GenerationRequest,
     options: GenerationOptions = {},
   ): AsyncGenerator<GenerationEvent> {
-    const controller = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-    const client = this.client(signal);
+    const { signal } = options;
+    const { path, body } = buildOllamaRequest(request, this.server);
+    const reader = new OllamaChunkReader(request);
+    let response: Awaited<ReturnType<OllamaHttp['post']>> | undefined;
+    let complete = false;
     try {
-      const upstream = buildOllamaRequest(request);
-      const reader = new OllamaChunkReader(request);
-      const chunks = await this.open(client, upstream);
-      for await (const chunk of chunks) {
-        for (const event of reader.read(chunk)) {
-          yield event;
-          if (event.type === 'done') {
-            return;
+      response = await this.http.post(path, body, request.model, signal);
+      const splitter = new NdjsonSplitter(MAX_LINE_BYTES);
+      let relayed = 0;
+      // Not destroyed on return: after `done`, the rest of the answer is drained so the connection is reused.
+      for await (const bytes of response.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+        for (const line of splitter.push(bytes)) {
+          for (const event of reader.read(parseChunk(line))) {
+            if (event.type === 'done') {
+              complete = true;
+              yield event;
+              return;
+            }
+            if (event.type === 'delta') {
+              if (relayed === request.params.maxTokens) {
+                yield this.cutRunaway(request);
+                return;
+              }
+              relayed += 1;
+            }
+            yield event;
           }
         }
       }
+      const last = splitter.end();
+      throw protocolError(
+        'the inference stream ended before it reported completion',
+        last === undefined ? 'no done chunk' : 'the stream ended inside a line',
+      );
     } catch (error) {
-      throw toInferenceError(error, request.model, signal);
+      throw this.reported(toInferenceError(error, request.model, signal));
     } finally {
-      // Leaving the loop early (consumer stopped, error) must close the HTTP stream to free Ollama's slot.
-      controller.abort();
+      // Leaving without `done` (consumer stopped, error, runaway) closes the connection: that is what
+      // frees Ollama's slot.
+      if (complete) {
+        response?.dump({ limit: MAX_LINE_BYTES }).catch(() => undefined);
+      } else if (response) {
+        discard(response);
+      }
     }
   }
 
@@ -80,82 +116,96 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
   }
 
   async embed(request: EmbeddingRequest, options: GenerationOptions = {}): Promise<EmbeddingResult> {
-    const signal = options.signal ?? new AbortController().signal;
     try {
       const body = buildOllamaEmbedBody(request);
-      const response = await createScopedFetch(this.agent, signal)(`${this.host}${OLLAMA_EMBED_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+      const json = await this.http.postJson(OLLAMA_EMBED_PATH, body, request.model, MAX_EMBED_BYTES, {
+        signal: options.signal,
+        mapFailure: embedContextError,
       });
-      const json: unknown = await response.json();
-      if (!response.ok) {
-        const reported = (json as { error?: unknown } | null)?.error;
-        const message = typeof reported === 'string' ? reported : response.statusText;
-        throw embedContextError(response.status, message) ?? responseError(response.status, message);
-      }
       return parseOllamaEmbedResponse(json, request);
     } catch (error) {
-      throw toInferenceError(error, request.model, signal);
+      throw this.reported(toInferenceError(error, request.model, options.signal));
     }
   }
 
   async listModels(options: GenerationOptions = {}): Promise<ModelInfo[]> {
-    const signal = options.signal ?? new AbortController().signal;
     try {
-      const { models } = await this.client(signal).list();
-      return models.map((model) => ({
-        name: model.name,
-        sizeBytes: model.size,
-        modifiedAt: new Date(model.modified_at).toISOString(),
-        family: model.details?.family,
-      }));
+      return toModelInfos(await this.http.getJson('/api/tags', MAX_LIST_BYTES, options.signal));
     } catch (error) {
-      throw toInferenceError(error, '', signal);
+      throw this.reported(toInferenceError(error, '', options.signal));
     }
   }
 
   async modelStatus(model: string, options: GenerationOptions = {}): Promise<ModelStatus> {
-    const signal = options.signal ?? new AbortController().signal;
-    const client = this.client(signal);
     try {
-      const [tags, running] = await Promise.all([client.list(), client.ps()]);
+      const [tags, running] = await Promise.all([
+        this.http.getJson('/api/tags', MAX_LIST_BYTES, options.signal),
+        this.http.getJson('/api/ps', MAX_LIST_BYTES, options.signal),
+      ]);
       const wanted = normaliseModelName(model);
-      const available = tags.models.map((m) => normaliseModelName(m.name));
+      const available = toModelNames(tags).map(normaliseModelName);
       return {
         reachable: true,
         present: available.includes(wanted),
-        loaded: running.models.some((m) => normaliseModelName(m.name) === wanted),
+        loaded: toModelNames(running).some((name) => normaliseModelName(name) === wanted),
         available,
       };
     } catch (error) {
-      const domainError = toInferenceError(error, model, signal);
+      const domainError = toInferenceError(error, model, options.signal);
+      // Unreachable is the answer itself (readiness reports it), not worth a log line per probe.
       if (domainError.code === 'upstream_unavailable') {
         return { reachable: false, present: false, loaded: false, available: [] };
       }
-      throw domainError;
+      throw this.reported(domainError);
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.agent
+    await this.http
       .close()
-      .catch((error: unknown) => this.logger.warn(`closing upstream agent: ${String(error)}`));
+      .catch((error: unknown) => this.logger.warn(`closing the upstream pool: ${String(error)}`));
   }
 
-  private client(signal: AbortSignal): Ollama {
-    // One lightweight client per call: the library keeps every stream it opened in a list (#295),
-    // so a shared client leaks aborted streams.
-    return new Ollama({ host: this.host, fetch: createScopedFetch(this.agent, signal) });
+  /**
+   * Ollama ignored num_predict: the caller has all it asked for, so the answer ends here as if the
+   * limit had been honoured, and the upstream connection is closed.
+   */
+  private cutRunaway(request: GenerationRequest): GenerationEvent {
+    this.logger.warn(
+      { upstream: this.host, model: request.model, maxTokens: request.params.maxTokens },
+      'the inference backend kept generating past max_tokens; the stream was cut',
+    );
+    return {
+      type: 'done',
+      result: {
+        model: request.model,
+        text: '',
+        finishReason: 'length',
+        usage: { promptTokens: 0, completionTokens: request.params.maxTokens },
+        timings: {},
+      },
+    };
   }
 
-  private open(
-    client: Ollama,
-    upstream: OllamaRequest,
-  ): Promise<AsyncIterable<GenerateResponse | ChatResponse>> {
-    if (upstream.path === '/api/chat') {
-      return client.chat(upstream.body);
+  /** Logs what the upstream did (the request id comes with the logger's context) and returns the error. */
+  private reported(error: InferenceError): InferenceError {
+    if (error.code !== 'cancelled' && error.code !== 'upstream_timeout') {
+      this.logger.warn(
+        { upstream: this.host, code: error.code, detail: describeCause(error.cause) },
+        `inference backend failure: ${error.message}`,
+      );
     }
-    return client.generate(upstream.body);
+    return error;
   }
+}
+
+/** The cause chain as one line: messages and error codes, for the logs. */
+function describeCause(cause: unknown): string | undefined {
+  const parts: string[] = [];
+  for (let current = cause, depth = 0; current && depth < 4; depth += 1) {
+    const { message, code } = current as { message?: unknown; code?: unknown };
+    parts.push([code, message].filter((part) => typeof part === 'string').join(' '));
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.length > 0 ? parts.join(' <- ') : undefined;
 }

@@ -6,16 +6,13 @@ import { buildTestModel } from './test-model';
 import { buildTestVocabulary, TOKEN_TYPE } from './test-vocabulary';
 
 describe('buildTestModel', () => {
-  it('is byte-identical on every run and fast enough to generate on the fly', () => {
-    const started = performance.now();
+  it('is byte-identical on every run and small enough to generate on the fly', () => {
     const first = buildTestModel('tiny');
-    const elapsedMs = performance.now() - started;
     const second = buildTestModel('tiny');
     expect(second.equals(first)).toBe(true);
     expect(createHash('sha256').update(first).digest('hex')).toBe(
       createHash('sha256').update(second).digest('hex'),
     );
-    expect(elapsedMs).toBeLessThan(1000);
     expect(first.length).toBeLessThan(1024 * 1024);
   });
 

@@ -1,9 +1,6 @@
 import type { GatewayConfig } from '@gateway/config';
+import { EmbeddedLlamaService, embeddedOptionsFrom, OllamaService } from '@gateway/inference';
 import type { BackendSpec } from '@gateway/routing';
-
-import { EmbeddedLlamaService } from './embedded/embedded-llama.service';
-import { embeddedOptionsFrom } from './embedded/embedded-options';
-import { OllamaService } from './ollama/ollama.service';
 
 /**
  * The backends the configuration names: one per Ollama endpoint, each allowed MAX_INFLIGHT
@@ -14,9 +11,10 @@ export function backendsFor(config: GatewayConfig): BackendSpec[] {
     const provider = new EmbeddedLlamaService(embeddedOptionsFrom(config));
     return [{ name: 'embedded', provider, maxInflight: config.inference.embeddedParallel }];
   }
+  const server = { numThread: config.inference.ollamaNumThread };
   return config.routing.ollamaHosts.map((host) => ({
     name: host,
-    provider: new OllamaService(host),
+    provider: new OllamaService(host, server),
     maxInflight: config.routing.maxInflight,
   }));
 }

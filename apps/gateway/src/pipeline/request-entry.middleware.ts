@@ -1,0 +1,20 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { attachContext, RequestContext } from '@gateway/request-context';
+import type { NextFunction, Request, Response } from 'express';
+
+import { assignRequestId, requestIdOf } from '../http/request-id';
+import { RequestEnd } from './request-end';
+
+/** Step 1 of every request: its context, and the one end-of-request step bound to the response. */
+@Injectable()
+export class RequestEntryMiddleware implements NestMiddleware {
+  constructor(private readonly end: RequestEnd) {}
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const ctx = new RequestContext(requestIdOf(req) ?? assignRequestId(req, res));
+    attachContext(req, ctx);
+    // 'close' fires once for every response, finished or cut off.
+    res.once('close', () => this.end.finish(req, res, ctx));
+    next();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './lease-semaphore';
+export * from './leases.module';
+export * from './memory-lease-semaphore';
+export * from './redis-lease-semaphore';
