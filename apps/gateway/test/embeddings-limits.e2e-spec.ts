@@ -48,11 +48,11 @@ describe('/v1/embeddings under authentication and per-key token limits', () => {
   });
 
   it('reserves an estimate and charges the prompt tokens Ollama counted', async () => {
-    // 13 characters reserve 4 input tokens plus the default completion estimate of 256; Ollama counts 3.
+    // 13 characters reserve an estimated 4 input tokens (an embedding generates nothing); Ollama counts 3.
     const first = await embed(key.key).expect(200);
-    expect(first.headers['x-ratelimit-remaining-tokens']).toBe(String(1000 - 260));
+    expect(first.headers['x-ratelimit-remaining-tokens']).toBe(String(1000 - 4));
     expect(first.body.usage).toEqual({ prompt_tokens: 3, total_tokens: 3 });
     const second = await embed(key.key).expect(200);
-    expect(second.headers['x-ratelimit-remaining-tokens']).toBe(String(1000 - 3 - 260));
+    expect(second.headers['x-ratelimit-remaining-tokens']).toBe(String(1000 - 3 - 4));
   });
 });
