@@ -37,6 +37,10 @@ describe.each(DEPLOYABLE_PATHS)('routing and load shedding wiring: %s', (path) =
       expect(data.OLLAMA_DISCOVERY).toBe(`dns://${host}:11434`);
       expect(Number(data.OLLAMA_DISCOVERY_INTERVAL_MS)).toBeGreaterThan(0);
       expect(data.OLLAMA_HOSTS).toBeUndefined();
+      // The gateway accepts the setting as it is rendered, and has no static endpoint besides it.
+      const routing = loadConfig({ ...data }).routing;
+      expect(routing.discovery.sources.map((source) => source.name)).toEqual([`dns://${host}:11434`]);
+      expect(routing.ollamaHosts).toEqual([]);
     } else {
       const pods = Array.from({ length: spec.replicas ?? 1 }, (_, i) => `http://ollama-${i}.${host}:11434`);
       expect(data.OLLAMA_HOSTS?.split(',')).toEqual(pods);

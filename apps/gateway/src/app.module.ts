@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthGuard, AuthModule } from '@gateway/auth';
 import { ConfigModule, GatewayConfig } from '@gateway/config';
 import { HealthModule } from '@gateway/health';
-import { MetricsModule } from '@gateway/metrics';
+import { CallerMetrics, GatewayMetrics, MetricsModule } from '@gateway/metrics';
 import { RateLimitModule } from '@gateway/rate-limit';
 import { LoggerModule } from 'nestjs-pino';
 
@@ -20,6 +20,7 @@ import { BodyParserInterceptor } from './pipeline/body-parser.interceptor';
 import { RequestEnd } from './pipeline/request-end';
 import { RequestEntryMiddleware } from './pipeline/request-entry.middleware';
 import { RouteContextGuard } from './pipeline/route-context.guard';
+import { GatewayTracing } from './tracing/gateway-tracing';
 
 /** The request pipeline, in order, is described in docs/architecture.md. */
 @Module({
@@ -40,6 +41,13 @@ import { RouteContextGuard } from './pipeline/route-context.guard';
     DrainService,
     InFlightTracker,
     RequestEnd,
+    GatewayTracing,
+    {
+      provide: CallerMetrics,
+      inject: [GatewayMetrics, GatewayConfig],
+      useFactory: (metrics: GatewayMetrics, config: GatewayConfig) =>
+        new CallerMetrics(metrics.registry, config.observability.metricsPerCaller),
+    },
     { provide: APP_FILTER, useClass: ErrorFilter },
     // Guards run in this order: route metadata into the context, then authentication (headers only).
     { provide: APP_GUARD, useClass: RouteContextGuard },
@@ -52,6 +60,7 @@ import { RouteContextGuard } from './pipeline/route-context.guard';
         whitelist: true,
         forbidNonWhitelisted: true,
         forbidUnknownValues: true,
+        // One message per bad field: a body with thousands of bad elements must not cost thousands.
         stopAtFirstError: true,
         transform: true,
         transformOptions: { enableImplicitConversion: false },

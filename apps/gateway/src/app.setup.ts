@@ -1,13 +1,24 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { GatewayConfig } from '@gateway/config';
+import { GatewayMetrics } from '@gateway/metrics';
 import { Logger } from 'nestjs-pino';
 
 import { applySecurityHeaders } from './http/security-headers';
 import { setupOpenApi } from './openapi/openapi-document';
+import { applyConnectionLimits } from './http/server-limits';
 
-/** Nest's own body parser is off: ours runs inside the pipeline so its errors get our JSON body. */
-export const GATEWAY_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
+/**
+ * Nest's own body parser is off: ours runs inside the pipeline so its errors get our JSON body.
+ * Closing the app ends every connection still open (after the drain on SIGTERM): otherwise an idle
+ * keep-alive connection, or one whose request never completed, holds the close back for up to
+ * KEEP_ALIVE_TIMEOUT_MS.
+ */
+export const GATEWAY_APP_OPTIONS: NestApplicationOptions = {
+  bodyParser: false,
+  bufferLogs: true,
+  forceCloseConnections: true,
+};
 
 /** Everything main.ts does to the app before listening, shared with the end-to-end tests. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
@@ -18,6 +29,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   if (config.server.openApiEnabled) {
     setupOpenApi(app);
   }
+  const metrics = app.get(GatewayMetrics);
+  applyConnectionLimits(app.getHttpServer(), config.connections, () => metrics.connectionsDropped.inc());
   // SIGTERM drains (see DrainService), then exits 0 instead of re-raising the signal.
   app.enableShutdownHooks([], { useProcessExit: true });
   return app;

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { KeysFileError } from '@gateway/auth';
 import { ConfigValidationError, loadConfig } from '@gateway/config';
 
 import { AppModule } from './app.module';
@@ -19,8 +20,8 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   // Configuration errors already list every bad key; a stack trace would only hide them.
-  const message =
-    error instanceof ConfigValidationError ? error.message : ((error as Error)?.stack ?? String(error));
+  const clear = error instanceof ConfigValidationError || error instanceof KeysFileError;
+  const message = clear ? error.message : ((error as Error)?.stack ?? String(error));
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

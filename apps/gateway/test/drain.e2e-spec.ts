@@ -106,3 +106,101 @@ describe('graceful drain of the real process on SIGTERM', () => {
     expect(ollama.generationCalls().every((call) => call.clientGoneAt === undefined)).toBe(true);
   });
 });
+
+/** One whole response over a raw connection; rejects if the connection breaks before the response ends. */
+function post(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; retryAfter?: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${baseUrl}${path}`,
+      { method: 'POST', headers: { 'Content-Type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body: text }),
+        );
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error(`${path}: connection cut before the response ended`)));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+describe('drain deadline on the real process', () => {
+  let ollama: FakeOllama;
+  let gateway: GatewayProcess | undefined;
+
+  beforeAll(async () => {
+    ollama = await new FakeOllama({ models: ['qwen2.5:0.5b'] }).start();
+    // Each generation takes ~10 s: far longer than the drain allows.
+    ollama.always({
+      kind: 'tokens',
+      tokens: Array.from({ length: 40 }, () => ' tok'),
+      interTokenDelayMs: 250,
+    });
+    gateway = await startGatewayProcess(
+      {
+        INFERENCE_BACKEND: 'ollama',
+        OLLAMA_HOST: ollama.url,
+        MAX_INFLIGHT: '4',
+        DRAIN_TIMEOUT_MS: '1500',
+      },
+      { timeoutMs: 30_000 },
+    );
+  });
+
+  afterAll(async () => {
+    if (gateway?.child.exitCode === null) {
+      gateway.child.kill('SIGKILL');
+    }
+    await ollama?.stop();
+  });
+
+  it('ends every open stream with a terminal error event in its dialect and answers the rest 503, then exits 0', async () => {
+    const { baseUrl, child, exited } = gateway!;
+    const native = post(baseUrl, '/v1/generate', { prompt: 'Count', max_tokens: 64, stream: true });
+    const openai = post(baseUrl, '/v1/chat/completions', {
+      model: 'qwen2.5:0.5b',
+      messages: [{ role: 'user', content: 'Count' }],
+      max_tokens: 64,
+      stream: true,
+    });
+    const whole = post(baseUrl, '/v1/generate', { prompt: 'Count', max_tokens: 64 });
+    while (ollama.generationCalls().length < 3) {
+      await tick(20);
+    }
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+
+    const [nativeRes, openaiRes, wholeRes] = await Promise.all([native, openai, whole]);
+    // Not before the deadline: accepted requests get the whole drain time.
+    expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(1_400);
+
+    expect(nativeRes.status).toBe(200);
+    expect(nativeRes.body).toContain('event: delta');
+    const nativeEvents = nativeRes.body.trim().split('\n\n');
+    expect(nativeEvents.at(-1)).toMatch(/^event: error\ndata: .*"code":"shutting_down"/);
+
+    expect(openaiRes.status).toBe(200);
+    const chunks = openaiRes.body.trim().split('\n\n');
+    expect(chunks.length).toBeGreaterThan(1);
+    const last = JSON.parse(chunks.at(-1)!.replace(/^data: /, '')) as { error?: { code?: string } };
+    expect(last.error).toMatchObject({ code: 'shutting_down' });
+
+    expect(wholeRes.status).toBe(503);
+    expect(wholeRes.retryAfter).toBe('1');
+    expect(JSON.parse(wholeRes.body)).toMatchObject({ error: { code: 'shutting_down' } });
+
+    expect(await exited).toBe(0);
+    // The upstream generations were stopped, not left running on Ollama.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(ollama.generationCalls().every((call) => call.clientGoneAt !== undefined)).toBe(true);
+  });
+});

@@ -84,7 +84,9 @@ describe('key material never reaches logs, metrics or error bodies', () => {
     );
     keysFile.writeText(`{"keys": [{"id": "broken", "hash": "${owner.entry.hash}", "oops": `);
     await eventually(() => {
-      expect(logs.text).toContain('keeping the 2 keys loaded before');
+      expect(logs.text).toContain(
+        'update refused, the 2 keys and 0 JWT subjects loaded before stay in force',
+      );
       return Promise.resolve();
     });
     const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);

@@ -2,15 +2,24 @@ import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
 
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
+import { GatewayMetrics } from '@gateway/metrics';
 
 import { hashApiKey } from './api-key';
-import { parseKeysFile, type AccessEntry, type KeyEntry, type SubjectEntry } from './keys-file';
+import {
+  KeysFileError,
+  parseKeysFile,
+  type AccessEntry,
+  type KeyEntry,
+  type KeysFile,
+  type SubjectEntry,
+} from './keys-file';
 import type { Principal } from './principal';
 
 /**
  * The keys file, held as hashes only and re-read when it changes (a Kubernetes Secret update swaps
- * the file under its mount). A malformed file stops start-up; a malformed update is refused and the
- * last good set stays in force.
+ * the file under its mount). A malformed file stops start-up; a malformed, emptied, deleted or
+ * unreadable update is refused loudly (error log, `keys_reload_failures_total`) and the last good
+ * set stays in force.
  */
 @Injectable()
 export class ApiKeyStore implements OnModuleDestroy {
@@ -19,13 +28,21 @@ export class ApiKeyStore implements OnModuleDestroy {
   private keysByHash = new Map<string, KeyEntry>();
   private subjects = new Map<string, SubjectEntry>();
 
-  constructor(private readonly config: GatewayConfig) {
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly metrics: GatewayMetrics,
+  ) {
     this.file = config.auth.apiKeysFile;
     if (this.file === undefined) {
       return;
     }
     this.load(this.file, true);
     watchFile(this.file, { interval: config.auth.apiKeysReloadIntervalMs, persistent: false }, this.onChange);
+  }
+
+  /** Re-reads the keys file; false (and the last good set kept) when the new content is refused. */
+  reload(): boolean {
+    return this.file === undefined || this.load(this.file, false);
   }
 
   /** The caller owning this key, if it is a known key. */
@@ -52,24 +69,34 @@ export class ApiKeyStore implements OnModuleDestroy {
       current.ino !== previous.ino ||
       current.size !== previous.size
     ) {
-      this.load(this.file as string, false);
+      this.reload();
     }
   };
 
-  private load(file: string, atStartup: boolean): void {
+  private load(file: string, atStartup: boolean): boolean {
+    let parsed: KeysFile;
     try {
-      const parsed = parseKeysFile(readFileSync(file, 'utf8'));
-      this.keysByHash = new Map(parsed.keys.map((entry) => [entry.hash, entry]));
-      this.subjects = new Map(parsed.subjects.map((entry) => [entry.subject, entry]));
-      this.logger.log(`loaded ${parsed.keys.length} API keys and ${parsed.subjects.length} JWT subjects`);
+      parsed = parseKeysFile(readKeysFile(file));
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const message = `API_KEYS_FILE ${file}: ${reason.replace(/^ENOENT: /, '')}`;
+      const message = `API_KEYS_FILE ${file}: ${(error as Error).message}`;
       if (atStartup) {
-        throw new Error(message);
+        throw new KeysFileError(message);
       }
-      this.logger.error(`${message}; keeping the ${this.keysByHash.size} keys loaded before`);
+      this.metrics.keysReloadFailures.inc();
+      this.logger.error(
+        `${message}; update refused, the ${this.keysByHash.size} keys and ${this.subjects.size} JWT subjects loaded before stay in force`,
+      );
+      return false;
     }
+    this.keysByHash = new Map(parsed.keys.map((entry) => [entry.hash, entry]));
+    this.subjects = new Map(parsed.subjects.map((entry) => [entry.subject, entry]));
+    const loaded = `loaded ${parsed.keys.length} API keys and ${parsed.subjects.length} JWT subjects`;
+    if (parsed.keys.length === 0 && this.config.auth.methods.includes('keys')) {
+      this.logger.warn(`${loaded}: every call with an API key is refused`);
+    } else {
+      this.logger.log(loaded);
+    }
+    return true;
   }
 
   private principal(id: string, entry: AccessEntry): Principal {
@@ -80,5 +107,20 @@ export class ApiKeyStore implements OnModuleDestroy {
       concurrency: entry.concurrency ?? this.config.rateLimit.concurrency,
       models: entry.models,
     };
+  }
+}
+
+/** The file's text, or an error saying plainly why it cannot be had. */
+function readKeysFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const reasons: Record<string, string> = {
+      ENOENT: 'the keys file does not exist',
+      EACCES: 'the keys file cannot be read (permission denied)',
+      EISDIR: 'the keys file is a directory',
+    };
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new Error(reasons[code] ?? `the keys file cannot be read (${code || 'unknown error'})`);
   }
 }

@@ -51,8 +51,47 @@ describe('parseKeysFile', () => {
       }),
       /same key hash twice/,
     ],
+    ['an empty file', '', /empty/],
+    ['a blank file', ' \n', /empty/],
+    ['an object without "keys"', '{}', /no "keys" array/],
+    ['only subjects, without "keys"', JSON.stringify({ subjects: [] }), /no "keys" array/],
+    ['"keys" that is not a list', JSON.stringify({ keys: {} }), /"keys" must be an array/],
+    ['a misspelt top-level field', JSON.stringify({ keys: [], subject: [] }), /unknown field "subject"/],
+    [
+      'a misspelt field in a key entry',
+      JSON.stringify({ keys: [{ id: 'a', hash, rmp: 10 }] }),
+      /keys\[0\] \(a\) has an unknown field "rmp" \(allowed: id, name, models, rpm, tpm, hash\)/,
+    ],
+    [
+      'a key field in a subject entry',
+      JSON.stringify({ keys: [], subjects: [{ id: 's', subject: 'svc', hash }] }),
+      /subjects\[0\] \(s\) has an unknown field "hash"/,
+    ],
+    [
+      'a subject listed twice',
+      JSON.stringify({
+        keys: [],
+        subjects: [
+          { id: 's1', subject: 'svc' },
+          { id: 's2', subject: 'svc' },
+        ],
+      }),
+      /subject twice/,
+    ],
   ])('rejects %s with a message naming the problem', (_case, text, message) => {
     expect(() => parseKeysFile(text)).toThrow(message);
+  });
+
+  it('accepts an explicitly empty list of keys', () => {
+    expect(parseKeysFile('{"keys": []}')).toEqual({ keys: [], subjects: [] });
+  });
+
+  it('never echoes a field name that could be a pasted key', () => {
+    const key = 'sk-gw-abcdefghijklmnopqrstuvwxyz0123456789ABCD';
+    expect(() => parseKeysFile(JSON.stringify({ keys: [{ id: 'a', hash, [key]: 1 }] }))).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('sk-gw-') as unknown }),
+    );
+    expect(() => parseKeysFile(JSON.stringify({ keys: [], [key]: 1 }))).toThrow(/unknown field \(allowed/);
   });
 
   it('never repeats a hash in its messages', () => {

@@ -1,5 +1,7 @@
+import type { DiscoverySource } from './discovery-source';
 import type { AuthMethod } from './env/auth.env';
 import type { InferenceBackend } from './env/inference.env';
+import type { TraceSampler } from './env/observability.env';
 import type { RateLimitFailMode } from './env/rate-limit.env';
 import type { LogLevel, NodeEnv } from './env/server.env';
 import type { SlotFailMode } from './env/slots.env';
@@ -13,6 +15,16 @@ export interface ServerConfig {
   drainTimeoutMs: number;
   /** /openapi.json and /docs are served. */
   openApiEnabled: boolean;
+}
+
+export interface ConnectionsConfig {
+  /** Headers must be complete this long after a request's first byte. */
+  headersTimeoutMs: number;
+  /** The whole request (headers and body) must have arrived this long after its first byte. */
+  bodyTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** 0 means no limit. */
+  maxConnections: number;
 }
 
 export interface InferenceConfig {
@@ -43,9 +55,23 @@ export interface TimeoutsConfig {
   healthCheckMs: number;
 }
 
+export interface DiscoveryConfig {
+  /** Empty when discovery is off. */
+  sources: DiscoverySource[];
+  intervalMs: number;
+  timeoutMs: number;
+  maxEndpoints: number;
+  /** `ip` or `ip:port`; undefined means the system's resolvers. */
+  dnsServer?: string;
+}
+
 export interface RoutingConfig {
-  /** Normalised Ollama base URLs (OLLAMA_HOSTS, else OLLAMA_HOST alone). */
+  /**
+   * Normalised Ollama base URLs: OLLAMA_HOSTS, else OLLAMA_HOST alone, or none when discovery is on
+   * and OLLAMA_HOSTS is unset.
+   */
   ollamaHosts: string[];
+  discovery: DiscoveryConfig;
   /** Generations in flight per endpoint. */
   maxInflight: number;
   maxQueue: number;
@@ -53,6 +79,7 @@ export interface RoutingConfig {
   modelsFile?: string;
   breakerFailureThreshold: number;
   breakerCooldownMs: number;
+  breakerProbeIntervalMs: number;
   upstreamRetries: number;
   retryBackoffMs: number;
 }
@@ -97,13 +124,36 @@ export interface SlotsConfig {
 export interface HttpHardeningConfig {
   maxJsonDepth: number;
   maxStringLength: number;
+  maxArrayLength: number;
+  /** Objects, arrays and values in one body (object keys not counted). */
+  maxNodes: number;
   /** Empty means CORS is off. */
   corsOrigins: string[];
+}
+
+export interface TracingConfig {
+  /** An OTLP endpoint is set and neither OTEL_SDK_DISABLED nor OTEL_TRACES_EXPORTER=none turned it off. */
+  enabled: boolean;
+  /** Where spans are POSTed (OTLP/HTTP, JSON). */
+  tracesUrl?: string;
+  serviceName: string;
+  resourceAttributes: Record<string, string>;
+  sampler: TraceSampler;
+  samplerRatio: number;
+  /** Prompt and completion text on spans (explicit opt-in). */
+  captureContent: boolean;
+}
+
+export interface ObservabilityConfig {
+  tracing: TracingConfig;
+  /** Request and token counters labelled by caller id. */
+  metricsPerCaller: boolean;
 }
 
 /** The validated, typed configuration; the injection token for it too. */
 export class GatewayConfig {
   readonly server!: ServerConfig;
+  readonly connections!: ConnectionsConfig;
   readonly inference!: InferenceConfig;
   readonly timeouts!: TimeoutsConfig;
   readonly auth!: AuthConfig;
@@ -111,4 +161,5 @@ export class GatewayConfig {
   readonly slots!: SlotsConfig;
   readonly httpHardening!: HttpHardeningConfig;
   readonly routing!: RoutingConfig;
+  readonly observability!: ObservabilityConfig;
 }

@@ -43,6 +43,10 @@ const SPECS = {
   invalid_value: caller(400, 'a field has a value that is not supported', 'invalid_request_error'),
   json_too_deep: caller(400, 'the JSON body is nested too deeply', 'invalid_request_error'),
   string_too_long: caller(400, 'the JSON body holds a string that is too long', 'invalid_request_error'),
+  json_array_too_long: caller(400, 'the JSON body holds a list that is too long', 'invalid_request_error'),
+  json_too_many_nodes: caller(400, 'the JSON body holds too many values', 'invalid_request_error'),
+  request_timeout: caller(408, 'the request did not arrive in time', 'invalid_request_error'),
+  headers_too_large: caller(431, 'the request headers are too large', 'invalid_request_error'),
   payload_too_large: caller(413, 'request body is larger than the configured limit', 'invalid_request_error'),
   unsupported_media_type: caller(
     415,

@@ -15,6 +15,7 @@ export type InferenceErrorCode = Extract<
   | 'unknown_model'
   | 'overloaded'
   | 'cancelled'
+  | 'shutting_down'
 >;
 
 /** Base of every failure a backend or the routing in front of it reports; see the error catalogue. */
@@ -30,7 +31,10 @@ export abstract class InferenceError extends GatewayError {
   }
 }
 
-/** The backend could not be reached (connection refused, DNS, reset). */
+/**
+ * The backend could not be reached (connection refused, DNS, reset), or every endpoint rests after
+ * failures (then `retryAfterSeconds` is the real time to the next attempt).
+ */
 export class UpstreamUnavailableError extends InferenceError {
   constructor(message?: string, options?: GatewayErrorOptions) {
     super('upstream_unavailable', message, options);
@@ -153,5 +157,15 @@ export class OverloadedError extends InferenceError {
 
   constructor(message: string, retryAfterSeconds: number) {
     super('overloaded', message, { retryAfterSeconds });
+  }
+}
+
+/** The gateway's drain deadline passed while the request was still running: another replica takes it. */
+export class ShuttingDownError extends InferenceError {
+  constructor() {
+    super(
+      'shutting_down',
+      'the gateway is shutting down and could not finish this request in time, retry it',
+    );
   }
 }

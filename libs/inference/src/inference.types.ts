@@ -76,6 +76,17 @@ export interface GenerationOptions {
   signal?: AbortSignal;
   /** Told how long the request waited for a backend slot, once it got one. */
   onAdmitted?: (waitedMs: number) => void;
+  /** Headers an HTTP backend sends with the call (request id, trace context); others ignore them. */
+  headers?: Readonly<Record<string, string>>;
+  /** Told when the router starts an attempt on one endpoint (see AttemptObserver). */
+  onAttempt?: (endpoint: string) => AttemptObserver;
+}
+
+/** Follows one attempt on one endpoint: its own headers (merged over `headers`) and how it ended. */
+export interface AttemptObserver {
+  headers: Readonly<Record<string, string>>;
+  /** Called once; `error` is what failed the attempt, undefined when it succeeded or was abandoned. */
+  end(error?: unknown): void;
 }
 
 export interface ModelInfo {

@@ -23,9 +23,10 @@ export class ModelCatalog {
 
   constructor(config: GatewayConfig) {
     const { modelName, backend, contextLength } = config.inference;
-    const { modelsFile, ollamaHosts } = config.routing;
+    const { modelsFile, ollamaHosts, discovery } = config.routing;
+    const endpointNames = [...ollamaHosts, ...discovery.sources.map((source) => source.name)];
     const entries = modelsFile
-      ? loadModelTable(modelsFile, backend === 'ollama' ? ollamaHosts : undefined)
+      ? loadModelTable(modelsFile, backend === 'ollama' ? endpointNames : undefined)
       : [{ id: modelName, backendModel: modelName, aliases: [] }];
     // MODEL_CONTEXT_LENGTH is the context of every model whose row does not say its own.
     this.entries = entries.map((entry) =>
@@ -66,6 +67,14 @@ export class ModelCatalog {
       throw new UnknownModelError(id);
     }
     return entry;
+  }
+
+  /** Backend models an endpoint (its URL, or its discovery name) serves: those without a filter too. */
+  backendModelsServedBy(endpointName: string): string[] {
+    const models = this.entries
+      .filter((entry) => !entry.endpoints || entry.endpoints.includes(endpointName))
+      .map((entry) => entry.backendModel);
+    return [...new Set(models)];
   }
 
   /** Endpoints that serve a backend model; undefined when every endpoint does. */

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 
-import { ConfigValidationError, normaliseOllamaHost } from '@gateway/config';
+import {
+  ConfigValidationError,
+  isDiscoveryName,
+  normaliseOllamaHost,
+  parseDiscoverySource,
+} from '@gateway/config';
 import { parse as parseYaml } from 'yaml';
 
 import { normaliseModelName } from './model-names';
@@ -14,7 +19,10 @@ export interface ModelTableEntry {
   backendModel: string;
   /** Further public names for the same model. */
   aliases: string[];
-  /** Endpoints (configured OLLAMA_HOSTS) that serve it; undefined means all of them. */
+  /**
+   * Endpoints that serve it: OLLAMA_HOSTS URLs, or OLLAMA_DISCOVERY names (`dns://...`, meaning every
+   * address found under that name); undefined means all of them.
+   */
   endpoints?: string[];
   /** Context window in tokens (Ollama's `num_ctx`); undefined leaves the backend's default. */
   contextLength?: number;
@@ -150,13 +158,13 @@ function endpointList(
   return listed.flatMap((entry, i) => {
     let host: string;
     try {
-      host = normaliseOllamaHost(entry);
+      host = isDiscoveryName(entry) ? parseDiscoverySource(entry).name : normaliseOllamaHost(entry);
     } catch (error) {
       problems.push(`${where}[${i}]: ${(error as Error).message}`);
       return [];
     }
     if (!knownHosts.includes(host)) {
-      problems.push(`${where}[${i}]: ${host} is not one of the configured OLLAMA_HOSTS`);
+      problems.push(`${where}[${i}]: ${host} is not one of the configured OLLAMA_HOSTS or OLLAMA_DISCOVERY`);
       return [];
     }
     return [host];

@@ -143,7 +143,10 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  /** `endpoint` is a configured backend URL (bounded by the configuration). */
+  /**
+   * `endpoint` is a configured backend URL, or an address found by discovery (bounded by
+   * OLLAMA_DISCOVERY_MAX_ENDPOINTS; its series are dropped once the address is gone and drained).
+   */
   readonly upstreamInflight = new Gauge({
     name: `${METRIC_PREFIX}upstream_inflight`,
     help: 'Generations in flight per backend endpoint.',
@@ -165,9 +168,30 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** `source` is a configured OLLAMA_DISCOVERY name (bounded by the configuration). */
+  readonly discoveredEndpoints = new Gauge({
+    name: `${METRIC_PREFIX}discovered_endpoints`,
+    help: 'Addresses a discovery name resolves to: ready (taking requests) or pending (readiness check).',
+    labelNames: ['source', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly discoveryFailures = new Counter({
+    name: `${METRIC_PREFIX}discovery_failures_total`,
+    help: 'DNS lookups of a discovery name that failed or timed out (the last good endpoints stay).',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
   readonly slotStoreErrors = new Counter({
     name: `${METRIC_PREFIX}slot_store_errors_total`,
     help: 'Endpoint-slot claims that could not reach the shared store (Redis); SLOT_FAIL_MODE decided them.',
+    registers: [this.registry],
+  });
+
+  readonly connectionsDropped = new Counter({
+    name: `${METRIC_PREFIX}connections_dropped_total`,
+    help: 'Client connections closed on arrival because MAX_CONNECTIONS sockets were already open.',
     registers: [this.registry],
   });
 

@@ -1,2 +1,3 @@
+export * from './caller-metrics';
 export * from './gateway-metrics';
 export * from './metrics.module';

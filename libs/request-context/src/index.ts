@@ -1,2 +1,3 @@
 export * from './request-context';
 export * from './route-metadata';
+export * from './request-trace';

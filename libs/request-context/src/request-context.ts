@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http';
 
 import type { RequestOutcome } from '@gateway/errors';
 
+import type { RequestTrace } from './request-trace';
+
 /** Who is calling, once authenticated, and what they may do. */
 export interface Caller {
   /** Key id from the keys file, or `jwt:<subject>`; never secret, safe to log and to use as a label. */
@@ -59,6 +61,15 @@ export class RequestContext {
   upstreamMs = 0;
   /** Milliseconds from entry to the first token, when there was one. */
   ttftMs?: number;
+  /** performance.now() when the first generation was handed to the backend router. */
+  upstreamStartedAt?: number;
+  /**
+   * performance.now() when a whole (non-streamed) answer was handed to the socket: its Server-Timing
+   * and the overhead metric both count up to here, so they agree.
+   */
+  answeredAt?: number;
+  /** The request's trace; undefined when tracing is off. Set at entry. */
+  trace?: RequestTrace;
   /** How the request ended, when the status code alone cannot tell (set from the error catalogue). */
   outcome?: RequestOutcome;
   /** Work to undo once the request has ended (leases, slots), run by the end-of-request step. */

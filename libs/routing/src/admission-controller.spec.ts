@@ -6,7 +6,7 @@ import { CircuitBreaker } from './circuit-breaker';
 import { UpstreamEndpoint } from './upstream-endpoint';
 
 function endpoint(name: string, maxInflight: number): UpstreamEndpoint {
-  const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 60_000 });
+  const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 60_000, probeIntervalMs: 60_000 });
   return new UpstreamEndpoint(name, {} as InferenceProvider, maxInflight, breaker);
 }
 
@@ -101,7 +101,7 @@ describe('AdmissionController', () => {
       'a',
       {} as InferenceProvider,
       1,
-      new CircuitBreaker({ failureThreshold: 1, cooldownMs: 50 }),
+      new CircuitBreaker({ failureThreshold: 1, cooldownMs: 50, probeIntervalMs: 50 }),
     );
     const busy = endpoint('b', 1);
     const admission = new AdmissionController({ maxQueue: 5, maxQueueWaitMs: 5000 }, observer);
@@ -123,5 +123,80 @@ describe('AdmissionController', () => {
     lease.release('success');
     lease.release('success');
     expect(a.inflight).toBe(0);
+  });
+});
+
+describe('AdmissionController with nothing to fail over to', () => {
+  const observer: AdmissionObserver = {
+    queueDepth: () => undefined,
+    waited: () => undefined,
+    shed: () => undefined,
+    inflight: () => undefined,
+  };
+
+  afterEach(() => jest.useRealTimers());
+
+  it('still sends one probe per interval to a lone open endpoint, and says when the next one goes', async () => {
+    jest.useFakeTimers({ now: 10_000 });
+    const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 30_000, probeIntervalMs: 2_000 });
+    const lone = new UpstreamEndpoint('lone', {} as InferenceProvider, 4, breaker);
+    const admission = new AdmissionController({ maxQueue: 5, maxQueueWaitMs: 5000 }, observer);
+    (await admission.acquire([lone])).release('failure');
+
+    jest.setSystemTime(11_200);
+    const refused = await admission.acquire([lone]).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(UpstreamUnavailableError);
+    // 800 ms left until the next probe: Retry-After rounds up to 1 s, not the 30 s cooldown.
+    expect((refused as UpstreamUnavailableError).retryAfterSeconds).toBe(1);
+
+    jest.setSystemTime(12_000);
+    const probe = await admission.acquire([lone]);
+    await expect(admission.acquire([lone])).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    probe.release('success');
+    expect(breaker.state).toBe('closed');
+    const leases = await Promise.all([1, 2, 3, 4].map(() => admission.acquire([lone])));
+    expect(lone.inflight).toBe(4);
+    leases.forEach((lease) => lease.release('success'));
+  });
+
+  it('reports the remaining rest as Retry-After when every endpoint rests', async () => {
+    jest.useFakeTimers({ now: 0 });
+    const settings = { failureThreshold: 1, cooldownMs: 20_000, probeIntervalMs: 60_000 };
+    const a = new UpstreamEndpoint('a', {} as InferenceProvider, 1, new CircuitBreaker(settings));
+    const b = new UpstreamEndpoint('b', {} as InferenceProvider, 1, new CircuitBreaker(settings));
+    const admission = new AdmissionController({ maxQueue: 5, maxQueueWaitMs: 5000 }, observer);
+    (await admission.acquire([a])).release('failure');
+    jest.setSystemTime(5_000);
+    (await admission.acquire([b])).release('failure');
+    jest.setSystemTime(12_500);
+    const refused = (await admission.acquire([a, b]).catch((e: unknown) => e)) as UpstreamUnavailableError;
+    expect(refused.retryAfterSeconds).toBe(8);
+  });
+
+  it('hands a queued request to an endpoint that joined while it waited', async () => {
+    const first = endpoint('first', 1);
+    const joined = endpoint('joined', 1);
+    const current = [first];
+    const admission = new AdmissionController({ maxQueue: 5, maxQueueWaitMs: 5000 }, observer);
+    const held = await admission.acquire(() => current);
+    const waiting = admission.acquire(() => current);
+    current.push(joined);
+    admission.capacityChanged();
+    expect((await waiting).endpoint.name).toBe('joined');
+    held.release('success');
+  });
+
+  it('never hands a queued request to an endpoint that was retired while it waited', async () => {
+    const leaving = endpoint('leaving', 1);
+    const staying = endpoint('staying', 1);
+    const admission = new AdmissionController({ maxQueue: 5, maxQueueWaitMs: 5000 }, observer);
+    const onLeaving = await admission.acquire([leaving]);
+    const onStaying = await admission.acquire([staying]);
+    const waiting = admission.acquire([leaving, staying]);
+    leaving.retired = true;
+    onLeaving.release('success');
+    expect(admission.queueDepth).toBe(1);
+    onStaying.release('success');
+    expect((await waiting).endpoint.name).toBe('staying');
   });
 });

@@ -1,5 +1,12 @@
-import { GenerationCancelledError, OverloadedError, UpstreamUnavailableError } from '@gateway/inference';
+import { GenerationCancelledError, OverloadedError } from '@gateway/inference';
 
+import {
+  candidatesOf,
+  everyResting,
+  restingError,
+  takersAmong,
+  type CandidateSource,
+} from './endpoint-availability';
 import { LeastLoadedSelector } from './endpoint-selection';
 import { SharedSlotClaims, type SharedSlots } from './shared-slots';
 import type { UpstreamEndpoint } from './upstream-endpoint';
@@ -29,7 +36,7 @@ export interface Lease {
 }
 
 interface Waiter {
-  candidates: readonly UpstreamEndpoint[];
+  candidates: CandidateSource;
   grant(lease: Lease): void;
   fail(error: Error): void;
   /** A shared-slot claim for it is under way. */
@@ -60,49 +67,55 @@ export class AdmissionController {
     return this.queue.length;
   }
 
-  /** A slot on one of `candidates`, now or after waiting in the queue. */
-  acquire(candidates: readonly UpstreamEndpoint[], signal?: AbortSignal): Promise<Lease> {
+  /**
+   * A slot on one of `candidates`, now or after waiting in the queue. A function is asked again at each
+   * turn of the queue, so that endpoints found by discovery meanwhile are used and vanished ones not.
+   */
+  acquire(source: CandidateSource, signal?: AbortSignal): Promise<Lease> {
     if (signal?.aborted) {
       return Promise.reject(new GenerationCancelledError('the request was cancelled'));
     }
+    const candidates = candidatesOf(source);
     // Fair without checking the queue: every release hands freed slots to waiters first, so a slot that
     // is free now is one no waiter can use (another model's endpoint).
     const free = this.pickFree(candidates);
     if (free && this.claims) {
       // Queued at once, so that it keeps its place behind earlier waiters while its claim is answered.
-      return this.wait(candidates, signal, true);
+      return this.wait(source, signal, true);
     }
     if (free) {
       this.observer.waited(0);
       return Promise.resolve(this.lease(free));
     }
-    if (candidates.every((endpoint) => endpoint.breaker.state === 'open')) {
-      return Promise.reject(
-        new UpstreamUnavailableError('every backend endpoint serving this model is failing'),
-      );
+    if (everyResting(candidates)) {
+      return Promise.reject(restingError(candidates));
     }
-    return this.enqueue(candidates, signal);
+    return this.enqueue(source, signal);
   }
 
-  private enqueue(candidates: readonly UpstreamEndpoint[], signal?: AbortSignal): Promise<Lease> {
+  /** Endpoints joined (discovery): queued requests may use them at once. */
+  capacityChanged(): void {
+    this.dispatch();
+  }
+
+  private enqueue(candidates: CandidateSource, signal?: AbortSignal): Promise<Lease> {
     if (this.queue.length >= this.settings.maxQueue) {
       return Promise.reject(this.shed('queue_full', 0));
     }
     return this.wait(candidates, signal);
   }
 
-  /** The least loaded endpoint with a free slot here (and, with shared slots, not known full elsewhere). */
+  /**
+   * The least loaded endpoint that can take a request now (see takersAmong) and, with shared slots, is
+   * not known full elsewhere.
+   */
   private pickFree(candidates: readonly UpstreamEndpoint[]): UpstreamEndpoint | undefined {
     return this.selector.pick(
-      candidates.filter((endpoint) => endpoint.hasFreeSlot() && !this.claims?.isFullElsewhere(endpoint)),
+      takersAmong(candidates).filter((endpoint) => !this.claims?.isFullElsewhere(endpoint)),
     );
   }
 
-  private wait(
-    candidates: readonly UpstreamEndpoint[],
-    signal?: AbortSignal,
-    arriving = false,
-  ): Promise<Lease> {
+  private wait(candidates: CandidateSource, signal?: AbortSignal, arriving = false): Promise<Lease> {
     const enqueuedAt = performance.now();
     return new Promise<Lease>((resolve, reject) => {
       let left = false;
@@ -210,7 +223,7 @@ export class AdmissionController {
   private dispatch(): void {
     for (let i = 0; i < this.queue.length;) {
       const waiter = this.queue[i];
-      const free = waiter.claiming ? undefined : this.pickFree(waiter.candidates);
+      const free = waiter.claiming ? undefined : this.pickFree(candidatesOf(waiter.candidates));
       if (free && this.claims) {
         // The waiter stays queued (and keeps its place) until the claim is answered.
         i += 1;

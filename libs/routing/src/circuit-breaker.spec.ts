@@ -9,7 +9,7 @@ describe('CircuitBreaker', () => {
     now = 1_000;
     changes = [];
     breaker = new CircuitBreaker(
-      { failureThreshold: 3, cooldownMs: 500 },
+      { failureThreshold: 3, cooldownMs: 500, probeIntervalMs: 500 },
       (state) => changes.push(state),
       () => now,
     );
@@ -80,5 +80,45 @@ describe('CircuitBreaker', () => {
     expect(breaker.reopensAt).toBeUndefined();
     fail(3);
     expect(breaker.reopensAt).toBe(1_500);
+  });
+
+  describe('with nothing to fail over to', () => {
+    let lonely: CircuitBreaker;
+
+    beforeEach(() => {
+      lonely = new CircuitBreaker(
+        { failureThreshold: 3, cooldownMs: 30_000, probeIntervalMs: 2_000 },
+        undefined,
+        () => now,
+      );
+      for (let i = 0; i < 3; i += 1) {
+        lonely.onFailure(lonely.onAttempt());
+      }
+    });
+
+    it('lets one probe through per probe interval, long before the cooldown is over', () => {
+      expect(lonely.state).toBe('open');
+      expect(lonely.canProbeAlone()).toBe(false);
+      expect(lonely.retryInMs).toBe(2_000);
+      now += 2_000;
+      expect(lonely.canProbeAlone()).toBe(true);
+      const probe = lonely.onAttempt();
+      // One at a time: while it is out, nothing else goes.
+      expect(lonely.canProbeAlone()).toBe(false);
+      lonely.onFailure(probe);
+      expect(lonely.retryInMs).toBe(2_000);
+      now += 1_500;
+      expect(lonely.retryInMs).toBe(500);
+      now += 500;
+      lonely.onSuccess(lonely.onAttempt());
+      expect(lonely.state).toBe('closed');
+      expect(lonely.retryInMs).toBe(0);
+    });
+
+    it('does not let a regular request through an open circuit', () => {
+      now += 2_000;
+      expect(lonely.canPass()).toBe(false);
+      expect(lonely.state).toBe('open');
+    });
   });
 });

@@ -5,18 +5,25 @@ export interface BreakerSettings {
   failureThreshold: number;
   /** How long an open circuit rests its endpoint before one probe is let through. */
   cooldownMs: number;
+  /**
+   * While no other endpoint can take the request (a single endpoint, or every breaker open), an open
+   * circuit still lets one probe through per this interval: resting it would only turn into 503s.
+   */
+  probeIntervalMs: number;
 }
 
 /**
  * Rests an endpoint that keeps failing. Closed: every request passes and consecutive failures are
- * counted. Open: nothing passes until the cooldown is over. Half-open: one probe passes; its success
- * closes the circuit, its failure opens it for another cooldown.
+ * counted. Open: nothing passes until the cooldown is over, except a lone probe per probe interval
+ * when nothing else can serve. Half-open: one probe passes; its success closes the circuit, its
+ * failure opens it for another cooldown.
  */
 export class CircuitBreaker {
   private current: CircuitState = 'closed';
   private failures = 0;
   private openedAt = 0;
-  /** Ticket of the probe in flight while half-open; only that attempt's outcome may free the slot. */
+  private lastProbeAt = 0;
+  /** Ticket of the probe in flight while half-open or open; only that attempt's outcome frees it. */
   private probe?: number;
   private tickets = 0;
 
@@ -39,11 +46,30 @@ export class CircuitBreaker {
     return state === 'closed' || (state === 'half_open' && this.probe === undefined);
   }
 
-  /** Called when a request is sent; returns its ticket, which in half-open makes it the probe. */
+  /** Whether an open circuit may take a probe now, for a request no other endpoint can take. */
+  canProbeAlone(): boolean {
+    return this.state === 'open' && this.probe === undefined && this.now() >= this.nextProbeAt();
+  }
+
+  /** Milliseconds until this endpoint may take a request again (0 when it may now). */
+  get retryInMs(): number {
+    const state = this.state;
+    if (state === 'closed' || (state === 'half_open' && this.probe === undefined)) {
+      return 0;
+    }
+    if (this.probe !== undefined) {
+      // The probe's outcome is unknown; the next chance is one interval away at the latest.
+      return this.settings.probeIntervalMs;
+    }
+    return Math.max(0, this.nextProbeAt() - this.now());
+  }
+
+  /** Called when a request is sent; returns its ticket, which in half-open or open makes it the probe. */
   onAttempt(): number {
     this.tickets += 1;
-    if (this.state === 'half_open' && this.probe === undefined) {
+    if (this.state !== 'closed' && this.probe === undefined) {
       this.probe = this.tickets;
+      this.lastProbeAt = this.now();
     }
     return this.tickets;
   }
@@ -58,9 +84,10 @@ export class CircuitBreaker {
   }
 
   onFailure(ticket: number): void {
+    const wasProbe = this.probe === ticket;
     this.endProbe(ticket);
     this.failures += 1;
-    if (this.current === 'half_open' || this.failures >= this.settings.failureThreshold) {
+    if (wasProbe || this.current === 'half_open' || this.failures >= this.settings.failureThreshold) {
       this.openedAt = this.now();
       this.transition('open');
     }
@@ -73,7 +100,13 @@ export class CircuitBreaker {
 
   /** When an open circuit will let its probe through (epoch ms), or undefined when it is not open. */
   get reopensAt(): number | undefined {
-    return this.current === 'open' ? this.openedAt + this.settings.cooldownMs : undefined;
+    return this.current === 'open' ? this.nextProbeAt() : undefined;
+  }
+
+  /** The earlier of the end of the cooldown and the next lone probe. */
+  private nextProbeAt(): number {
+    const lastTry = Math.max(this.openedAt, this.lastProbeAt);
+    return Math.min(this.openedAt + this.settings.cooldownMs, lastTry + this.settings.probeIntervalMs);
   }
 
   /** A request that started before the circuit opened must not free the probe's place. */

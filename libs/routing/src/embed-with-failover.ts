@@ -39,7 +39,7 @@ export async function embedWithFailover(
         throw error;
       }
       const cancelled = options.signal?.aborted === true;
-      verdict = cancelled ? 'neutral' : verdictOf(error);
+      verdict = cancelled ? 'neutral' : verdictOf(error, false);
       if (cancelled || !isRetryable(error) || retry >= routing.retries) {
         throw error;
       }

@@ -2,6 +2,7 @@ import {
   GenerationCancelledError,
   ModelNotFoundError,
   UpstreamBusyError,
+  UpstreamProtocolError,
   UpstreamRedirectError,
   UpstreamRejectedError,
   UpstreamServerError,
@@ -12,14 +13,22 @@ import {
 import { backoffMs, isRetryable, verdictOf } from './retry-policy';
 
 describe('retry policy', () => {
-  it('counts only the endpoint own failures against it', () => {
-    expect(verdictOf(new UpstreamUnavailableError('down'))).toBe('failure');
-    expect(verdictOf(new UpstreamServerError('500'))).toBe('failure');
-    expect(verdictOf(new UpstreamRedirectError('307'))).toBe('failure');
-    expect(verdictOf(new UpstreamBusyError('busy'))).toBe('neutral');
-    expect(verdictOf(new UpstreamRejectedError('400'))).toBe('neutral');
-    expect(verdictOf(new GenerationCancelledError('gone'))).toBe('neutral');
-    expect(verdictOf(new UpstreamTimeoutError('first_token', 10))).toBe('neutral');
+  it('counts only the endpoint own failures before its first token against it', () => {
+    expect(verdictOf(new UpstreamUnavailableError('down'), false)).toBe('failure');
+    expect(verdictOf(new UpstreamServerError('500'), false)).toBe('failure');
+    expect(verdictOf(new UpstreamRedirectError('307'), false)).toBe('failure');
+    expect(verdictOf(new UpstreamProtocolError('not ndjson'), false)).toBe('failure');
+    expect(verdictOf(new UpstreamBusyError('busy'), false)).toBe('neutral');
+    expect(verdictOf(new UpstreamRejectedError('400'), false)).toBe('neutral');
+    expect(verdictOf(new ModelNotFoundError('m'), false)).toBe('neutral');
+    expect(verdictOf(new GenerationCancelledError('gone'), false)).toBe('neutral');
+    expect(verdictOf(new UpstreamTimeoutError('first_token', 10), false)).toBe('neutral');
+  });
+
+  it('does not blame the endpoint for one prompt failing mid-stream', () => {
+    expect(verdictOf(new UpstreamProtocolError('error line after tokens'), true)).toBe('neutral');
+    expect(verdictOf(new UpstreamUnavailableError('reset mid-stream'), true)).toBe('neutral');
+    expect(verdictOf(new UpstreamServerError('500'), true)).toBe('neutral');
   });
 
   it('retries failures another endpoint may not have, never the caller own mistakes', () => {

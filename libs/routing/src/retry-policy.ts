@@ -4,11 +4,13 @@ import type { AttemptVerdict } from './admission-controller';
 
 /**
  * What a failed attempt says about its endpoint, from the error catalogue: only the endpoint's own
- * failures (unreachable, its 5xx, a broken stream) count against it; the caller's mistakes,
- * cancellations, timeouts (a cold model load is slow, not broken) and "busy" answers do not.
+ * failures (unreachable, its 5xx, an answer that is not the protocol) count against it, and only
+ * before it produced anything. The caller's mistakes, cancellations, timeouts (a cold model load is
+ * slow, not broken), "busy" answers (load, not health) and any failure after the first token (one
+ * prompt's trouble: the next request finds out soon enough whether the endpoint itself is gone) do not.
  */
-export function verdictOf(error: InferenceError): AttemptVerdict {
-  return error.spec.endpointFailure ? 'failure' : 'neutral';
+export function verdictOf(error: InferenceError, streamStarted: boolean): AttemptVerdict {
+  return !streamStarted && error.spec.endpointFailure ? 'failure' : 'neutral';
 }
 
 /** Worth another attempt elsewhere (catalogue), as long as nothing was sent to the client yet. */

@@ -5,6 +5,7 @@ import type { GenerationEvent, GenerationRequest, ModelStatus } from '@gateway/i
 
 import { AdmissionController } from './admission-controller';
 import { CircuitBreaker } from './circuit-breaker';
+import { EndpointPool } from './endpoint-pool';
 import { RoutedInferenceProvider } from './routed-inference-provider';
 import { UpstreamEndpoint } from './upstream-endpoint';
 
@@ -59,7 +60,7 @@ function pool(backends: ScriptedBackend[], serving?: string[]) {
         `e${i}`,
         backend,
         4,
-        new CircuitBreaker({ failureThreshold: 2, cooldownMs: 60_000 }),
+        new CircuitBreaker({ failureThreshold: 2, cooldownMs: 60_000, probeIntervalMs: 60_000 }),
       ),
   );
   const retried: string[] = [];
@@ -72,12 +73,17 @@ function pool(backends: ScriptedBackend[], serving?: string[]) {
       inflight: () => undefined,
     },
   );
-  const provider = new RoutedInferenceProvider(endpoints, admission, {
-    retries: 2,
-    retryBackoffMs: 1,
-    servingEndpoints: () => serving,
-    onRetry: (failed) => retried.push(failed.name),
-  });
+  const provider = new RoutedInferenceProvider(
+    new EndpointPool(endpoints),
+    admission,
+    {
+      retries: 2,
+      retryBackoffMs: 1,
+      servingEndpoints: () => serving,
+      onRetry: (failed) => retried.push(failed.name),
+    },
+    'scripted',
+  );
   return { provider, endpoints, retried };
 }
 

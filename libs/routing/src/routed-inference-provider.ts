@@ -4,8 +4,12 @@ import type {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
-import { collectStream } from '@gateway/inference';
-import { GenerationCancelledError, InferenceError, UnknownModelError } from '@gateway/inference';
+import {
+  collectStream,
+  GenerationCancelledError,
+  InferenceError,
+  UpstreamUnavailableError,
+} from '@gateway/inference';
 import type { InferenceProvider } from '@gateway/inference';
 import type {
   EmbeddingRequest,
@@ -20,6 +24,7 @@ import type {
 
 import type { AdmissionController, AttemptVerdict, Lease } from './admission-controller';
 import { embedWithFailover } from './embed-with-failover';
+import type { EndpointPool } from './endpoint-pool';
 import { backoffMs, isRetryable, verdictOf } from './retry-policy';
 import type { UpstreamEndpoint } from './upstream-endpoint';
 
@@ -32,6 +37,10 @@ export interface RoutingOptions {
   /** Names of the endpoints that serve a backend model; undefined means all of them. */
   servingEndpoints: (backendModel: string) => readonly string[] | undefined;
   onRetry: (failed: UpstreamEndpoint) => void;
+  /** Keeps the pool in step with DNS, when discovery is on. */
+  discovery?: { start(): Promise<void>; stop(): void };
+  /** Retry-After when no endpoint serving a model is there (discovery found none yet). */
+  noEndpointRetryAfterSeconds?: number;
 }
 
 /**
@@ -39,30 +48,34 @@ export interface RoutingOptions {
  * least-loaded selection among healthy ones, and failover only while nothing reached the client.
  */
 export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit, OnApplicationShutdown {
-  readonly backendName: string;
-
   constructor(
-    private readonly endpoints: readonly UpstreamEndpoint[],
+    private readonly pool: EndpointPool,
     private readonly admission: AdmissionController,
     private readonly options: RoutingOptions,
-  ) {
-    this.backendName = endpoints[0].provider.backendName;
-  }
+    readonly backendName: string,
+  ) {}
 
   async *stream(
     request: GenerationRequest,
     options: GenerationOptions = {},
   ): AsyncGenerator<GenerationEvent> {
-    const candidates = this.candidatesFor(request.model);
     const tried = new Set<UpstreamEndpoint>();
-    for (let retry = 0; ; retry += 1) {
+    // Asked again at each turn of the wait queue: endpoints may join or leave meanwhile.
+    const candidates = (): readonly UpstreamEndpoint[] => {
+      const serving = this.candidatesFor(request.model);
       // An untried endpoint whose breaker is open takes no requests: preferring it would turn a retry
       // into an immediate "every endpoint is failing" although a tried one may still answer.
-      const untried = candidates.filter(
-        (endpoint) => !tried.has(endpoint) && endpoint.breaker.state !== 'open',
-      );
+      const untried = serving.filter((endpoint) => !tried.has(endpoint) && endpoint.breaker.state !== 'open');
+      return untried.length > 0 ? untried : serving;
+    };
+    for (let retry = 0; ; retry += 1) {
+      if (candidates().length === 0) {
+        throw new UpstreamUnavailableError('no backend endpoint serving this model is available', {
+          retryAfterSeconds: this.options.noEndpointRetryAfterSeconds,
+        });
+      }
       const waitStarted = performance.now();
-      const lease = await this.admission.acquire(untried.length > 0 ? untried : candidates, options.signal);
+      const lease = await this.admission.acquire(candidates, options.signal);
       options.onAdmitted?.(performance.now() - waitStarted);
       tried.add(lease.endpoint);
       const failure = yield* this.attempt(lease, request, options);
@@ -92,7 +105,8 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
   }
 
   async listModels(options?: GenerationOptions): Promise<ModelInfo[]> {
-    const results = await Promise.allSettled(this.endpoints.map((e) => e.provider.listModels(options)));
+    const endpoints = this.pool.current();
+    const results = await Promise.allSettled(endpoints.map((e) => e.provider.listModels(options)));
     const found = results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
     if (results.every((result) => result.status === 'rejected')) {
       throw firstFailure(results);
@@ -106,6 +120,9 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
     const results = await Promise.allSettled(endpoints.map((e) => e.provider.modelStatus(model, options)));
     const statuses = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     if (statuses.length === 0) {
+      if (endpoints.length === 0) {
+        return { reachable: false, present: false, loaded: false, available: [] };
+      }
       throw firstFailure(results);
     }
     return {
@@ -122,6 +139,7 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
         await backend.onModuleInit?.();
       }),
     );
+    await this.options.discovery?.start();
   }
 
   /**
@@ -129,6 +147,7 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
    * teardown runs at the very end: after the drain, never under a request still being served.
    */
   async onApplicationShutdown(signal?: string): Promise<void> {
+    this.options.discovery?.stop();
     await Promise.all(
       this.backends().map(async (backend) => {
         await backend.onModuleDestroy?.();
@@ -146,8 +165,13 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
   ): AsyncGenerator<GenerationEvent, InferenceError | undefined> {
     let verdict: AttemptVerdict = 'neutral';
     let started = false;
+    let failure: unknown;
+    const observer = options.onAttempt?.(lease.endpoint.name);
+    const attemptOptions = observer
+      ? { ...options, headers: { ...options.headers, ...observer.headers } }
+      : options;
     try {
-      for await (const event of lease.endpoint.provider.stream(request, options)) {
+      for await (const event of lease.endpoint.provider.stream(request, attemptOptions)) {
         started = true;
         if (event.type === 'done') {
           // Consumers may stop pulling once they have `done`, so the slot is freed before handing it out.
@@ -160,31 +184,38 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
       }
       return undefined;
     } catch (error) {
+      failure = error;
       if (!(error instanceof InferenceError)) {
         throw error;
       }
       const cancelled = options.signal?.aborted === true;
-      verdict = cancelled ? 'neutral' : verdictOf(error);
+      verdict = cancelled ? 'neutral' : verdictOf(error, started);
       if (started || cancelled || !isRetryable(error)) {
         throw error;
       }
       return error;
     } finally {
       lease.release(verdict);
+      observer?.end(failure);
     }
   }
 
   private backends(): Partial<BackendHooks>[] {
-    return this.endpoints.map((endpoint) => endpoint.provider as Partial<BackendHooks>);
+    return this.pool.all().map((endpoint) => endpoint.provider as Partial<BackendHooks>);
   }
 
+  /**
+   * The endpoints taking requests that serve `model`. A model table names a configured endpoint by
+   * its URL and discovered ones by their discovery name (`dns://...`).
+   */
   private candidatesFor(model: string): UpstreamEndpoint[] {
     const names = this.options.servingEndpoints(model);
-    const endpoints = names ? this.endpoints.filter((e) => names.includes(e.name)) : [...this.endpoints];
-    if (endpoints.length === 0) {
-      throw new UnknownModelError(model);
-    }
-    return endpoints;
+    const endpoints = this.pool.current();
+    return names
+      ? endpoints.filter(
+          (e) => names.includes(e.name) || (e.source !== undefined && names.includes(e.source)),
+        )
+      : [...endpoints];
   }
 }
 

@@ -9,7 +9,7 @@ import { UpstreamEndpoint } from './upstream-endpoint';
 
 /** Each replica has its own endpoint objects; what they share is the semaphore, by endpoint name. */
 function endpoint(name: string, maxInflight: number): UpstreamEndpoint {
-  const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 60_000 });
+  const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 60_000, probeIntervalMs: 60_000 });
   return new UpstreamEndpoint(name, {} as InferenceProvider, maxInflight, breaker);
 }
 

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
-import { INFERENCE_PROVIDER, ModelCatalog, type InferenceProvider } from '@gateway/inference';
+import { INFERENCE_PROVIDER, ModelCatalog, OllamaService, type InferenceProvider } from '@gateway/inference';
 import { LEASE_SEMAPHORE, LeasesModule, type LeaseSemaphore } from '@gateway/leases';
 import { GatewayMetrics } from '@gateway/metrics';
 import { createRoutedProvider, endpointSlotsAcrossReplicas } from '@gateway/routing';
@@ -29,6 +29,9 @@ import { backendsFor } from './backends';
           metrics,
           servingEndpoints: (backendModel) => catalog.endpointsFor(backendModel),
           failover: config.inference.backend === 'ollama',
+          backendName: config.inference.backend,
+          connect: (url) => new OllamaService(url),
+          requiredModels: (source) => catalog.backendModelsServedBy(source),
           sharedSlots: endpointSlotsAcrossReplicas(config, semaphore, () => metrics.slotStoreErrors.inc()),
         }),
     },

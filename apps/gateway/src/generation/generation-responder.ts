@@ -4,6 +4,7 @@ import type { RequestContext } from '@gateway/request-context';
 import type { Response } from 'express';
 
 import { clientAbortSignal } from '../http/client-abort-signal';
+import { completedTiming, SERVER_TIMING_HEADER } from '../http/server-timing';
 import type { SseDialect } from '../http/sse-dialect';
 import { SseStreamer } from '../http/sse-streamer';
 import { GenerationService } from './generation.service';
@@ -26,11 +27,27 @@ export class GenerationResponder {
     answer: GenerationAnswer,
   ): Promise<void> {
     const signal = clientAbortSignal(res);
-    if ('stream' in answer) {
-      const events = this.generation.stream(ctx, request, signal);
-      return this.sse.relay(ctx, res, events, answer.stream);
+    try {
+      if ('stream' in answer) {
+        const events = this.generation.stream(ctx, request, signal);
+        return await this.sse.relay(ctx, res, events, answer.stream);
+      }
+      const result = await this.generation.generate(ctx, request, signal);
+      const body = answer.json(result);
+      stampTiming(ctx, res);
+      res.status(200).json(body);
+    } catch (error) {
+      // A failed generation answered with an HTTP error (by the error filter) still says where its time went.
+      if (!res.headersSent) {
+        stampTiming(ctx, res);
+      }
+      throw error;
     }
-    const result = await this.generation.generate(ctx, request, signal);
-    res.status(200).json(answer.json(result));
   }
+}
+
+/** The answer is complete now: its Server-Timing and the overhead metric both count up to here. */
+function stampTiming(ctx: RequestContext, res: Response): void {
+  ctx.answeredAt = performance.now();
+  res.setHeader(SERVER_TIMING_HEADER, completedTiming(ctx, ctx.answeredAt));
 }

@@ -2,6 +2,7 @@ import { loadConfig, type RawEnv } from '@gateway/config';
 import {
   collectStream,
   GenerationCancelledError,
+  ShuttingDownError,
   UpstreamProtocolError,
   UpstreamServerError,
   UpstreamTimeoutError,
@@ -12,6 +13,7 @@ import {
   type InferenceProvider,
   type ModelStatus,
 } from '@gateway/inference';
+import { DrainState } from '@gateway/health';
 import { GatewayMetrics } from '@gateway/metrics';
 import { RequestContext } from '@gateway/request-context';
 import type { Counter, Histogram } from 'prom-client';
@@ -103,10 +105,10 @@ function doneResult(): GenerationResult {
   };
 }
 
-function setup(provider: InferenceProvider, env: RawEnv = {}) {
+function setup(provider: InferenceProvider, env: RawEnv = {}, drain = new DrainState()) {
   const config = loadConfig({ INFERENCE_BACKEND: 'ollama', ...env });
   const metrics = new GatewayMetrics();
-  return { service: new GenerationService(provider, config, metrics), metrics };
+  return { service: new GenerationService(provider, config, metrics, drain), metrics };
 }
 
 async function counter(metric: Counter<string>, labels: Record<string, string>): Promise<number> {
@@ -189,6 +191,28 @@ describe('GenerationService', () => {
       const error = await failure(service.generate(context(), REQUEST, new AbortController().signal));
       expect(error).toMatchObject({ phase: 'total', afterMs: 60 });
       expect(provider.signals[0].reason).toBe(error);
+    });
+  });
+
+  describe('drain deadline', () => {
+    it('ends a running generation with ShuttingDownError and stops the backend', async () => {
+      const provider = new ScriptedProvider([{ delta: 'a' }, 'hang'], false);
+      const drain = new DrainState();
+      const { service, metrics } = setup(provider, {}, drain);
+      const pending = service.generate(context(), REQUEST, new AbortController().signal);
+      setTimeout(() => drain.expire(), 20);
+      expect(await failure(pending)).toBeInstanceOf(ShuttingDownError);
+      expect(provider.signals[0].aborted).toBe(true);
+      expect(await counter(metrics.cancellations, cancelled('shutdown'))).toBe(1);
+    });
+
+    it('refuses a generation that starts after the deadline', async () => {
+      const provider = new ScriptedProvider([{ delta: 'a' }, { done: {} }]);
+      const drain = new DrainState();
+      drain.expire();
+      const { service } = setup(provider, {}, drain);
+      const error = await failure(service.generate(context(), REQUEST, new AbortController().signal));
+      expect(error).toBeInstanceOf(ShuttingDownError);
     });
   });
 

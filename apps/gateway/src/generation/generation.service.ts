@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
+import { DrainState } from '@gateway/health';
 import {
   collectStream,
   GenerationCancelledError,
   INFERENCE_PROVIDER,
   InferenceError,
+  ShuttingDownError,
   UpstreamProtocolError,
   UpstreamTimeoutError,
   type GenerationEvent,
@@ -15,6 +17,7 @@ import {
 import { GatewayMetrics } from '@gateway/metrics';
 import type { RequestContext } from '@gateway/request-context';
 
+import { REQUEST_ID_HEADER } from '../http/request-id';
 import { StreamDeadlines } from './stream-deadlines';
 
 /**
@@ -27,6 +30,7 @@ export class GenerationService {
     @Inject(INFERENCE_PROVIDER) private readonly provider: InferenceProvider,
     private readonly config: GatewayConfig,
     private readonly metrics: GatewayMetrics,
+    private readonly drain: DrainState,
   ) {}
 
   generate(
@@ -54,12 +58,30 @@ export class GenerationService {
       onCallerGone();
     }
     callerSignal.addEventListener('abort', onCallerGone, { once: true });
+    // At the drain deadline the generation ends with ShuttingDownError: a terminal event, never a cut.
+    const onDeadline = (): void => abort.abort(this.drain.deadline.reason);
+    if (this.drain.deadline.aborted) {
+      onDeadline();
+    }
+    this.drain.deadline.addEventListener('abort', onDeadline, { once: true });
     const deadlines = new StreamDeadlines(this.config.timeouts, (error) => abort.abort(error));
     const started = performance.now();
+    ctx.upstreamStartedAt ??= started;
+    const traced = ctx.trace?.generation(request);
     let firstTokenAt: number | undefined;
+    /** The backend's last event: where upstream time ends, for the metric and for `ctx` alike. */
+    let lastEventAt: number | undefined;
     let finished = false;
     const iterator = this.provider
-      .stream(request, { signal: abort.signal, onAdmitted: (waitedMs) => (ctx.queueMs += waitedMs) })
+      .stream(request, {
+        signal: abort.signal,
+        onAdmitted: (waitedMs) => {
+          ctx.queueMs += waitedMs;
+          traced?.admitted(waitedMs);
+        },
+        headers: { [REQUEST_ID_HEADER]: ctx.requestId },
+        onAttempt: traced?.onAttempt,
+      })
       [Symbol.asyncIterator]();
     deadlines.start();
     try {
@@ -73,6 +95,7 @@ export class GenerationService {
         deadlines.progress();
         if (event.type === 'delta') {
           ctx.streamedTokens += 1;
+          traced?.delta(event.text, firstTokenAt === undefined);
         }
         // A tool call is the answer's first output as much as a text delta is.
         if (event.type !== 'done' && firstTokenAt === undefined) {
@@ -82,8 +105,10 @@ export class GenerationService {
         }
         if (event.type === 'done') {
           finished = true;
-          this.recordUsage(labels, event.result, started, firstTokenAt);
+          lastEventAt = performance.now();
+          this.recordUsage(labels, event.result, started, firstTokenAt, lastEventAt);
           addUsage(ctx, event.result);
+          traced?.done(event.result);
         }
         yield event;
         if (finished) {
@@ -91,12 +116,14 @@ export class GenerationService {
         }
       }
     } catch (error) {
-      throw abort.signal.aborted && abort.signal.reason instanceof InferenceError
-        ? abort.signal.reason
-        : error;
+      const failure =
+        abort.signal.aborted && abort.signal.reason instanceof InferenceError ? abort.signal.reason : error;
+      traced?.failed(failure);
+      throw failure;
     } finally {
       deadlines.stop();
       callerSignal.removeEventListener('abort', onCallerGone);
+      this.drain.deadline.removeEventListener('abort', onDeadline);
       if (!finished) {
         this.recordCancellation(labels, abort.signal);
         abort.abort(new GenerationCancelledError('the generation was abandoned'));
@@ -104,7 +131,7 @@ export class GenerationService {
       // Always close the backend's iterator, even after `done`, so its own cleanup (freeing a slot
       // or a sequence) runs whether or not it did that work before yielding `done`.
       void Promise.resolve(iterator.return?.()).catch(() => undefined);
-      ctx.upstreamMs += performance.now() - started;
+      ctx.upstreamMs += (lastEventAt ?? performance.now()) - started;
     }
   }
 
@@ -113,10 +140,10 @@ export class GenerationService {
     result: GenerationResult,
     started: number,
     firstTokenAt: number | undefined,
+    now: number,
   ): void {
     this.metrics.promptTokens.inc(labels, result.usage.promptTokens);
     this.metrics.completionTokens.inc(labels, result.usage.completionTokens);
-    const now = performance.now();
     this.metrics.upstreamDuration.observe(labels, (now - started) / 1000);
     if (firstTokenAt !== undefined && result.usage.completionTokens > 1 && now > firstTokenAt) {
       const rate = (result.usage.completionTokens - 1) / ((now - firstTokenAt) / 1000);
@@ -133,6 +160,8 @@ export class GenerationService {
       this.metrics.cancellations.inc({ ...labels, reason: 'timeout' });
     } else if (reason instanceof GenerationCancelledError) {
       this.metrics.cancellations.inc({ ...labels, reason: 'client_disconnect' });
+    } else if (reason instanceof ShuttingDownError) {
+      this.metrics.cancellations.inc({ ...labels, reason: 'shutdown' });
     }
   }
 }

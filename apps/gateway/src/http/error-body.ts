@@ -7,7 +7,7 @@ import type { ApiError } from './api-error';
  * A matched route's family comes from its `@SpeaksApi()` metadata. A request no route matched (404)
  * is answered by its path, so OpenAI clients get OpenAI's shape for a mistyped `/v1/...` path.
  */
-export function apiFamilyOf(req: Request, ctx: RequestContext | undefined): ApiFamily {
+export function apiFamilyOf(req: Pick<Request, 'path'>, ctx: RequestContext | undefined): ApiFamily {
   if (ctx !== undefined && ctx.route !== 'unmatched') {
     return ctx.api;
   }

@@ -14,7 +14,8 @@ import {
 } from '@gateway/inference';
 import { GatewayError } from '@gateway/errors';
 
-import { MAX_MESSAGE_LENGTH, toApiError } from './error-mapping';
+import { MAX_ERROR_MESSAGE_LENGTH } from './api-error-bounds';
+import { toApiError } from './error-mapping';
 import { BadRequestBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from './http.errors';
 
 describe('toApiError', () => {
@@ -85,7 +86,8 @@ describe('toApiError', () => {
     it('caps the message a client sees', () => {
       const messages = Array.from({ length: 5_000 }, (_, i) => `messages.${i}.role must be a string`);
       const error = toApiError(new BadRequestException(messages));
-      expect(error.message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH + 1);
+      expect(error.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_LENGTH);
+      expect(error.message).toMatch(/and \d+ more$/);
       expect(error.param).toBe('messages.0.role');
     });
   });

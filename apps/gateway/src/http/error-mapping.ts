@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { ERROR_CATALOGUE, GatewayError, type ErrorCode } from '@gateway/errors';
 
 import type { ApiError } from './api-error';
+import { boundApiError, joinMessages } from './api-error-bounds';
 
 /** Nest's own exceptions (unknown route, validation pipe) by status. */
 const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
@@ -11,9 +12,6 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
 };
-
-/** Client-facing messages are bounded: a validation report of a hostile body must not become huge. */
-export const MAX_MESSAGE_LENGTH = 2048;
 
 /** The one place where anything thrown becomes a catalogue entry, a status and a message safe to show. */
 export function toApiError(error: unknown): ApiError {
@@ -28,14 +26,15 @@ export function toApiError(error: unknown): ApiError {
 
 function build(code: ErrorCode, message?: string, param?: string, retryAfterSeconds?: number): ApiError {
   const spec = ERROR_CATALOGUE[code];
-  return {
+  // Messages and field names can echo caller input: both are capped.
+  return boundApiError({
     status: spec.status,
     code,
-    message: truncate(message ?? spec.message),
+    message: message ?? spec.message,
     spec,
     param,
     retryAfterSeconds: retryAfterSeconds ?? spec.retryAfterSeconds,
-  };
+  });
 }
 
 function fromHttpException(error: HttpException): ApiError {
@@ -44,17 +43,13 @@ function fromHttpException(error: HttpException): ApiError {
   const details = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const messages = details.message;
   if (status === 400 && Array.isArray(messages)) {
-    return build('validation_error', messages.map(String).join('; '), firstField(messages));
+    return build('validation_error', joinMessages(messages), firstField(messages));
   }
   const code = HTTP_STATUS_CODES[status];
   if (code === undefined) {
     return build(status >= 500 ? 'internal_error' : 'bad_request');
   }
   return build(code, typeof messages === 'string' ? messages : error.message);
-}
-
-function truncate(message: string): string {
-  return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH)}…`;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { RequestContext } from '@gateway/request-context';
 import type { Response } from 'express';
 
 import { toApiError } from './error-mapping';
+import { SERVER_TIMING_HEADER, streamCommitTiming } from './server-timing';
 import type { SseDialect } from './sse-dialect';
 import { SseWriter } from './sse-writer';
 
@@ -37,6 +38,7 @@ export class SseStreamer {
     const first = events.next();
     // A rejection here (before anything was written) propagates: the error filter answers it.
     const early = await withinMs(first, heartbeatMs);
+    res.setHeader(SERVER_TIMING_HEADER, streamCommitTiming(ctx, early !== STILL_WAITING));
     const writer = new SseWriter(res, ctx.route, this.metrics);
     writer.open();
     try {

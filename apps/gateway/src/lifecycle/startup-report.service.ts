@@ -27,7 +27,9 @@ export class StartupReportService implements OnApplicationBootstrap {
     const { backend } = this.config.inference;
     // The default model is the model table's first entry (MODEL_NAME when there is no table).
     const { id, backendModel: modelName } = this.catalog.defaultEntry;
-    const where = backend === 'ollama' ? ` at ${this.config.routing.ollamaHosts.join(', ')}` : '';
+    const { ollamaHosts, discovery } = this.config.routing;
+    const places = [...ollamaHosts, ...discovery.sources.map((source) => source.name)];
+    const where = backend === 'ollama' ? ` at ${places.join(', ')}` : '';
     const served = id === modelName ? id : `${id} (backend model ${modelName})`;
     this.logger.log(`inference backend: ${backend}${where}; default model: ${served}`);
     try {

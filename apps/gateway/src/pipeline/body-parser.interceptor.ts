@@ -1,61 +1,33 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
-import { json, type Request, type Response } from 'express';
+import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 
-import { BadRequestBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../http/http.errors';
-import { assertJsonWithinLimits, type JsonLimits } from '../http/json-limits';
-
-type Parser = (req: Request, res: Response, next: (error?: unknown) => void) => void;
+import { createJsonBodyParser, type JsonBodyParser } from '../http/json-body';
 
 /**
  * Reads and parses the JSON body after the guards: an unauthenticated caller is refused before a byte
- * of its body is parsed. Oversized, malformed or structurally excessive bodies end here, before any
- * DTO transformation or validation walks them.
+ * of its body is parsed. Oversized, malformed or structurally excessive bodies end here (checked on the
+ * raw text), before any DTO transformation or validation walks them.
  */
 @Injectable()
 export class BodyParserInterceptor implements NestInterceptor {
-  private readonly parse: Parser;
-  private readonly limits: JsonLimits;
+  private readonly parse: JsonBodyParser;
 
   constructor(config: GatewayConfig) {
-    this.parse = json({ limit: config.server.bodyLimitBytes, strict: true }) as Parser;
-    const { maxJsonDepth, maxStringLength } = config.httpHardening;
-    this.limits = { maxDepth: maxJsonDepth, maxStringLength };
+    const { maxJsonDepth, maxStringLength, maxArrayLength, maxNodes } = config.httpHardening;
+    this.parse = createJsonBodyParser({
+      maxBytes: config.server.bodyLimitBytes,
+      maxDepth: maxJsonDepth,
+      maxStringLength,
+      maxArrayLength,
+      maxNodes,
+    });
   }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const http = context.switchToHttp();
-    await this.readBody(http.getRequest<Request>(), http.getResponse<Response>());
+    const req = context.switchToHttp().getRequest<Request>();
+    req.body = await this.parse(req);
     return next.handle();
   }
-
-  private readBody(req: Request, res: Response): Promise<void> {
-    if (!hasBody(req)) {
-      return Promise.resolve();
-    }
-    if (!req.is('application/json')) {
-      return Promise.reject(new UnsupportedMediaTypeError());
-    }
-    return new Promise((resolve, reject) => {
-      this.parse(req, res, (error?: unknown) => {
-        if (error) {
-          const type = (error as { type?: unknown }).type;
-          reject(type === 'entity.too.large' ? new PayloadTooLargeError() : new BadRequestBodyError(type));
-          return;
-        }
-        try {
-          assertJsonWithinLimits(req.body, this.limits);
-          resolve();
-        } catch (limitError) {
-          reject(limitError instanceof Error ? limitError : new Error(String(limitError)));
-        }
-      });
-    });
-  }
-}
-
-function hasBody(req: Request): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GatewayMetrics } from '@gateway/metrics';
+import { CallerMetrics, GatewayMetrics } from '@gateway/metrics';
 import { CallerLimits } from '@gateway/rate-limit';
 import type { RequestContext } from '@gateway/request-context';
 import type { RequestOutcome } from '@gateway/errors';
@@ -13,12 +13,13 @@ const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * The one end-of-request step, run exactly once when the response closes, in a fixed order:
- * outcome -> metrics -> token settlement -> releases -> access log.
+ * outcome -> metrics -> server span -> token settlement -> releases -> access log.
  */
 @Injectable()
 export class RequestEnd {
   constructor(
     private readonly metrics: GatewayMetrics,
+    private readonly callerMetrics: CallerMetrics,
     private readonly limits: CallerLimits,
     private readonly tracker: InFlightTracker,
   ) {}
@@ -27,6 +28,7 @@ export class RequestEnd {
     const outcome = outcomeOf(ctx, res);
     const totalMs = performance.now() - ctx.startedAt;
     this.record(ctx, outcome, totalMs);
+    ctx.trace?.end(res.statusCode, outcome, { route: ctx.route, callerId: ctx.caller?.id });
     this.limits.settle(ctx);
     for (const release of ctx.releases) {
       release();
@@ -41,8 +43,17 @@ export class RequestEnd {
     const labels = { route: ctx.route, outcome };
     this.metrics.requests.inc(labels);
     this.metrics.requestDuration.observe(labels, totalMs / 1000);
+    if (ctx.caller !== undefined) {
+      this.callerMetrics.record({
+        callerId: ctx.caller.id,
+        outcome,
+        promptTokens: ctx.usage?.promptTokens,
+        completionTokens: completionTokensOf(ctx),
+      });
+    }
     if (ctx.upstreamMs > 0) {
-      this.metrics.overhead.observe({ route: ctx.route }, Math.max(0, totalMs - ctx.upstreamMs) / 1000);
+      const untilMs = ctx.answeredAt === undefined ? totalMs : ctx.answeredAt - ctx.startedAt;
+      this.metrics.overhead.observe({ route: ctx.route }, Math.max(0, untilMs - ctx.upstreamMs) / 1000);
     }
   }
 
@@ -68,11 +79,12 @@ export class RequestEnd {
         caller: ctx.caller?.id,
         model: ctx.model,
         promptTokens: ctx.usage?.promptTokens,
-        completionTokens: ctx.usage?.completionTokens ?? (ctx.streamedTokens || undefined),
+        completionTokens: completionTokensOf(ctx),
         queueMs: round(ctx.queueMs),
         upstreamMs: round(ctx.upstreamMs),
         ttftMs: ctx.ttftMs === undefined ? undefined : round(ctx.ttftMs),
         totalMs: round(totalMs),
+        traceId: ctx.trace?.traceId,
       },
       `${req.method} ${path} ${res.statusCode}`,
     );
@@ -85,6 +97,11 @@ function outcomeOf(ctx: RequestContext, res: Response): RequestOutcome {
     return ctx.outcome;
   }
   return res.writableFinished ? 'success' : 'cancelled';
+}
+
+/** What the backend reported, else the deltas a cut stream relayed. */
+function completionTokensOf(ctx: RequestContext): number | undefined {
+  return ctx.usage?.completionTokens ?? (ctx.streamedTokens || undefined);
 }
 
 function pathOf(req: Request): string {

@@ -3,15 +3,20 @@ import { attachContext, RequestContext } from '@gateway/request-context';
 import type { NextFunction, Request, Response } from 'express';
 
 import { assignRequestId, requestIdOf } from '../http/request-id';
+import { GatewayTracing } from '../tracing/gateway-tracing';
 import { RequestEnd } from './request-end';
 
 /** Step 1 of every request: its context, and the one end-of-request step bound to the response. */
 @Injectable()
 export class RequestEntryMiddleware implements NestMiddleware {
-  constructor(private readonly end: RequestEnd) {}
+  constructor(
+    private readonly end: RequestEnd,
+    private readonly tracing: GatewayTracing,
+  ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
     const ctx = new RequestContext(requestIdOf(req) ?? assignRequestId(req, res));
+    ctx.trace = this.tracing.start(req, ctx.requestId, ctx.startedAt);
     attachContext(req, ctx);
     // 'close' fires once for every response, finished or cut off.
     res.once('close', () => this.end.finish(req, res, ctx));

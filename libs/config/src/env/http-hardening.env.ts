@@ -18,6 +18,20 @@ export class HttpHardeningEnv {
   @Max(64 * 1024 * 1024)
   MAX_STRING_LENGTH = 256 * 1024;
 
+  /** Most elements accepted in one JSON array (8192: one OpenAI-sized list of token ids). */
+  @ToInt()
+  @IsInt()
+  @Min(16)
+  @Max(10_000_000)
+  MAX_JSON_ARRAY_LENGTH = 8192;
+
+  /** Most objects, arrays and values accepted in one JSON body, object keys not counted. */
+  @ToInt()
+  @IsInt()
+  @Min(16)
+  @Max(100_000_000)
+  MAX_JSON_NODES = 100_000;
+
   /** Comma-separated browser origins allowed by CORS; unset means CORS stays off. */
   @IsOptional()
   @ToList()

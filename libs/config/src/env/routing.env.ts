@@ -52,6 +52,16 @@ export class RoutingEnv {
   @Max(3_600_000)
   BREAKER_COOLDOWN_MS = 30_000;
 
+  /**
+   * With nothing to fail over to (one endpoint, or every breaker open), one probe request per this
+   * interval still goes to an open endpoint; the others get 503 with the time left as Retry-After.
+   */
+  @ToInt()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  BREAKER_PROBE_INTERVAL_MS = 2_000;
+
   /** Extra attempts on another (or the same) endpoint, only before the first token was sent. */
   @ToInt()
   @IsInt()

@@ -7,6 +7,8 @@ export function buildHttpHardeningConfig(env: RawEnv, problems: string[]): HttpH
   return {
     maxJsonDepth: http.MAX_JSON_DEPTH,
     maxStringLength: http.MAX_STRING_LENGTH,
+    maxArrayLength: http.MAX_JSON_ARRAY_LENGTH,
+    maxNodes: http.MAX_JSON_NODES,
     corsOrigins: http.CORS_ORIGINS ?? [],
   };
 }

@@ -2,18 +2,26 @@ import { RoutingEnv } from '../env/routing.env';
 import type { RoutingConfig } from '../gateway-config';
 import { normaliseOllamaHost } from '../ollama-host';
 import { parseSection, type SectionContext } from '../parse-section';
+import { buildDiscoveryConfig } from './discovery.section';
 
-/** `ollamaHost` is the already-normalised OLLAMA_HOST, the single endpoint when OLLAMA_HOSTS is unset. */
+/**
+ * `ollamaHost` is the already-normalised OLLAMA_HOST, the single endpoint when neither OLLAMA_HOSTS
+ * nor OLLAMA_DISCOVERY is set.
+ */
 export function buildRoutingConfig({ env, problems }: SectionContext, ollamaHost: string): RoutingConfig {
   const routing = parseSection(RoutingEnv, env, problems);
+  const discovery = buildDiscoveryConfig(env, problems);
+  const fallback = discovery.sources.length > 0 ? [] : [ollamaHost];
   return {
-    ollamaHosts: routing.OLLAMA_HOSTS ? normaliseHosts(routing.OLLAMA_HOSTS, problems) : [ollamaHost],
+    ollamaHosts: routing.OLLAMA_HOSTS ? normaliseHosts(routing.OLLAMA_HOSTS, problems) : fallback,
+    discovery,
     maxInflight: routing.MAX_INFLIGHT,
     maxQueue: routing.MAX_QUEUE,
     maxQueueWaitMs: routing.MAX_QUEUE_WAIT_MS,
     modelsFile: routing.MODELS_FILE,
     breakerFailureThreshold: routing.BREAKER_FAILURE_THRESHOLD,
     breakerCooldownMs: routing.BREAKER_COOLDOWN_MS,
+    breakerProbeIntervalMs: routing.BREAKER_PROBE_INTERVAL_MS,
     upstreamRetries: routing.UPSTREAM_RETRIES,
     retryBackoffMs: routing.RETRY_BACKOFF_MS,
   };

@@ -33,11 +33,17 @@ export class OllamaHttp {
   }
 
   /** POSTs `body` as JSON; resolves with the body of a 2xx answer, to be read or destroyed. */
-  async post(path: string, body: unknown, model: string, signal?: AbortSignal): Promise<ResponseBody> {
+  async post(
+    path: string,
+    body: unknown,
+    model: string,
+    signal?: AbortSignal,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<ResponseBody> {
     const response = await this.pool.request({
       path: this.prefix + path,
       method: 'POST',
-      headers: JSON_HEADERS,
+      headers: headers ? { ...headers, ...JSON_HEADERS } : JSON_HEADERS,
       body: JSON.stringify(body),
       signal,
     });

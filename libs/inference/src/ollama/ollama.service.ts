@@ -70,7 +70,7 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
     let response: Awaited<ReturnType<OllamaHttp['post']>> | undefined;
     let complete = false;
     try {
-      response = await this.http.post(path, body, request.model, signal);
+      response = await this.http.post(path, body, request.model, signal, options.headers);
       const splitter = new NdjsonSplitter(MAX_LINE_BYTES);
       let relayed = 0;
       // Not destroyed on return: after `done`, the rest of the answer is drained so the connection is reused.
