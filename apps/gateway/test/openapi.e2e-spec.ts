@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { getMetadataStorage } from 'class-validator';
 
-import { REQUEST_BODIES } from '../src/openapi/openapi-document';
+import { DOCS_CSP, REQUEST_BODIES } from '../src/openapi/openapi-document';
 import { ChatMessageDto } from '../src/openai/dto/chat-completion-request.dto';
 import { baseUrl, createTestApp } from './support/test-app';
 
@@ -78,6 +78,14 @@ describe('the OpenAPI document (/openapi.json) and its page (/docs)', () => {
     const res = await fetch(`${url}/docs`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
+    // The page may run its own scripts; the API's responses keep the policy that forbids everything.
+    expect(res.headers.get('content-security-policy')).toBe(DOCS_CSP);
+    const script = (await res.text()).match(/<script src="([^"]+)"/)?.[1];
+    expect(script).toBeDefined();
+    expect((await fetch(new URL(script ?? '', `${url}/docs`))).status).toBe(200);
+    const api = await fetch(`${url}/v1/models`);
+    expect(api.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(api.headers.get('content-security-policy')).not.toContain('script-src');
   });
 });
 

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       bodyLimitBytes: 1024 * 1024,
       drainTimeoutMs: 25_000,
+      openApiEnabled: true,
     });
     expect(config.inference).toMatchObject({
       backend: 'embedded',

@@ -121,4 +121,48 @@ describe('ModelCatalog', () => {
     );
     expect(message).toMatch(/endpoints apply to the Ollama backend only/);
   });
+
+  it('reads contextLength and embeddings per row; MODEL_CONTEXT_LENGTH fills rows without a context', () => {
+    const catalog = catalogFrom(
+      'context.yaml',
+      [
+        'models:',
+        '  - id: small',
+        '    backendModel: qwen2.5:0.5b',
+        '    contextLength: 4096',
+        '  - id: embed',
+        '    backendModel: nomic-embed-text',
+        '    embeddings: true',
+      ].join('\n'),
+      { MODEL_CONTEXT_LENGTH: '8192' },
+    );
+    expect(catalog.resolve('small')).toMatchObject({ contextLength: 4096 });
+    expect(catalog.resolve('embed')).toMatchObject({ contextLength: 8192, embeddings: true });
+    expect(catalog.resolve('small').embeddings).toBeUndefined();
+    const single = new ModelCatalog(
+      loadConfig({ INFERENCE_BACKEND: 'ollama', MODEL_NAME: 'llama3', MODEL_CONTEXT_LENGTH: '2048' }),
+    );
+    expect(single.resolve().contextLength).toBe(2048);
+  });
+
+  it('rejects a context length that is not a whole number of tokens in range, and a non-boolean embeddings', () => {
+    const problems = problemsOf(() =>
+      catalogFrom(
+        'bad-context.yaml',
+        [
+          'models:',
+          '  - id: a',
+          '    backendModel: a',
+          '    contextLength: 100',
+          '  - id: b',
+          '    backendModel: b',
+          '    contextLength: "4k"',
+          '    embeddings: yes-please',
+        ].join('\n'),
+      ),
+    );
+    expect(problems).toContain('models[0].contextLength: must be a whole number of tokens from 256');
+    expect(problems).toContain('models[1].contextLength');
+    expect(problems).toContain('models[1].embeddings: must be true or false');
+  });
 });

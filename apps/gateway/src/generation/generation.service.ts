@@ -96,11 +96,12 @@ export class GenerationService {
         if (event.type === 'delta') {
           ctx.streamedTokens += 1;
           traced?.delta(event.text, firstTokenAt === undefined);
-          if (firstTokenAt === undefined) {
-            firstTokenAt = performance.now();
-            ctx.ttftMs ??= firstTokenAt - ctx.startedAt;
-            this.metrics.timeToFirstToken.observe(labels, (firstTokenAt - started) / 1000);
-          }
+        }
+        // A tool call is the answer's first output as much as a text delta is.
+        if (event.type !== 'done' && firstTokenAt === undefined) {
+          firstTokenAt = performance.now();
+          ctx.ttftMs ??= firstTokenAt - ctx.startedAt;
+          this.metrics.timeToFirstToken.observe(labels, (firstTokenAt - started) / 1000);
         }
         if (event.type === 'done') {
           finished = true;

@@ -1,7 +1,6 @@
-import { BadRequestException } from '@nestjs/common';
-
 import type { ChatMessageDto } from './dto/chat-completion-request.dto';
 import { toChatMessages } from './openai-messages.mapping';
+import { OpenAiParamError } from './openai-param.error';
 
 const call = {
   id: 'call_1',
@@ -48,7 +47,7 @@ describe('OpenAI messages mapped onto chat messages', () => {
     [[{ role: 'user', content: 'x', tool_call_id: 'c' }], 'messages[0].tool_call_id'],
   ])('rejects %j naming the field', (messages, param) => {
     const map = () => toChatMessages(messages as ChatMessageDto[]);
-    expect(map).toThrow(BadRequestException);
-    expect(map).toThrow(expect.objectContaining({ response: expect.objectContaining({ param }) }));
+    expect(map).toThrow(OpenAiParamError);
+    expect(map).toThrow(expect.objectContaining({ code: 'invalid_value', param }));
   });
 });

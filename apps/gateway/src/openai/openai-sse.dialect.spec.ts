@@ -69,4 +69,32 @@ describe('OpenAI stream chunks', () => {
       error: { message: 'broken', type: 'api_error', param: null, code: 'upstream_protocol_error' },
     });
   });
+
+  it('chat: tool calls as a naming delta then their arguments, indexed in order, ending with tool_calls', () => {
+    const dialect = new ChatChunkDialect(identity, false);
+    const call = (id: string) => ({
+      type: 'tool_call' as const,
+      call: { id, name: 'f', arguments: '{"a":1}' },
+    });
+    const frames = [
+      ...dialect.framesFor(call('call_1')),
+      ...dialect.framesFor(call('call_2')),
+      ...dialect.framesFor({ type: 'done', result: { ...result, finishReason: 'tool_calls' } }),
+    ];
+    const deltas = (
+      parsed(frames) as Array<{ choices: Array<{ delta: object; finish_reason: string | null }> }>
+    ).map((chunk) => chunk.choices[0]);
+    expect(deltas.map((choice) => choice.delta)).toEqual([
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } }],
+      },
+      { tool_calls: [{ index: 0, function: { arguments: '{"a":1}' } }] },
+      { tool_calls: [{ index: 1, id: 'call_2', type: 'function', function: { name: 'f', arguments: '' } }] },
+      { tool_calls: [{ index: 1, function: { arguments: '{"a":1}' } }] },
+      {},
+    ]);
+    expect(deltas.at(-1)?.finish_reason).toBe('tool_calls');
+  });
 });

@@ -1,6 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
-
 import { toolCallsProblem, toolChoiceProblem, toolsProblem } from './dto/tools.validator';
+import { OpenAiParamError } from './openai-param.error';
 import { toolCallDeltas, toOpenAiToolCalls, toToolUse } from './openai-tools.mapping';
 
 const weather = {
@@ -48,15 +47,13 @@ describe('OpenAI tools mapped onto backend-neutral tool use', () => {
   it('offers no tools when none are sent, and rejects a forced call without tools', () => {
     expect(toToolUse({})).toBeUndefined();
     expect(toToolUse({ tools: [], tool_choice: 'none' })).toBeUndefined();
-    expect(() => toToolUse({ tool_choice: 'required' })).toThrow(BadRequestException);
+    expect(() => toToolUse({ tool_choice: 'required' })).toThrow(OpenAiParamError);
   });
 
   it('rejects a tool_choice naming a function that is not offered, naming the field', () => {
     const map = () =>
       toToolUse({ tools: [weather], tool_choice: { type: 'function', function: { name: 'x' } } });
-    expect(map).toThrow(
-      expect.objectContaining({ response: expect.objectContaining({ param: 'tool_choice' }) }),
-    );
+    expect(map).toThrow(expect.objectContaining({ code: 'invalid_value', param: 'tool_choice' }));
   });
 
   it('answers calls in OpenAI shape and streams each as a naming delta then its arguments', () => {

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 
 import { EmbeddingsRequestDto } from '../embeddings/dto/embeddings-request.dto';
 import { GenerateRequestDto } from '../generate/dto/generate-request.dto';
@@ -100,9 +102,21 @@ function openApiPath(path: string): string {
   return path.replace(/\/\*(\w+)/g, '/{$1}');
 }
 
+/**
+ * The API's own policy forbids everything a page needs; the docs page may load its own scripts, styles
+ * and images, and nothing from elsewhere.
+ */
+export const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self'; frame-ancestors 'none'";
+
 /** Serves the document at /openapi.json and a browsable page at /docs. */
-export function setupOpenApi(app: INestApplication): void {
+export function setupOpenApi(app: NestExpressApplication): void {
   const document = buildOpenApiDocument(app);
+  app.use(DOCS_PATH, (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Content-Security-Policy', DOCS_CSP);
+    next();
+  });
   SwaggerModule.setup(DOCS_PATH.slice(1), app, document, {
     jsonDocumentUrl: OPENAPI_JSON_PATH.slice(1),
     yamlDocumentUrl: undefined,
