@@ -74,6 +74,6 @@ import { ResponsesModule } from './responses/responses.module';
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestEntryMiddleware).forRoutes('*path');
+    consumer.apply(RequestEntryMiddleware).forRoutes('{*path}');
   }
 }

@@ -60,7 +60,7 @@ describe('parseKeysFile', () => {
     [
       'a misspelt field in a key entry',
       JSON.stringify({ keys: [{ id: 'a', hash, rmp: 10 }] }),
-      /keys\[0\] \(a\) has an unknown field "rmp" \(allowed: id, name, models, rpm, tpm, hash\)/,
+      /keys\[0\] \(a\) has an unknown field "rmp" \(allowed: id, name, models, rpm, tpm, concurrency, hash\)/,
     ],
     [
       'a key field in a subject entry',

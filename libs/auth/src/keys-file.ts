@@ -36,7 +36,7 @@ const ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Every field the file and its entries may hold; anything else is a typo that must not pass silently. */
 const FILE_FIELDS = ['keys', 'subjects'];
-const ACCESS_FIELDS = ['id', 'name', 'models', 'rpm', 'tpm'];
+const ACCESS_FIELDS = ['id', 'name', 'models', 'rpm', 'tpm', 'concurrency'];
 const KEY_FIELDS = [...ACCESS_FIELDS, 'hash'];
 const SUBJECT_FIELDS = [...ACCESS_FIELDS, 'subject'];
 

@@ -1,7 +1,7 @@
-import { HttpException } from '@nestjs/common';
 import express, { type Request, type Response } from 'express';
 import request from 'supertest';
 
+import { toApiError } from './error-mapping';
 import { createJsonBodyParser } from './json-body';
 
 /** A bare Express app that calls the parser from its route: the parser depends on no middleware. */
@@ -18,8 +18,8 @@ function appWith(maxBytes = 1024) {
     parse(req).then(
       (body) => res.json({ body: body ?? null }),
       (error: unknown) => {
-        const http = error as HttpException;
-        res.status(http.getStatus()).json({ message: http.message, response: http.getResponse() });
+        const { status, code, message } = toApiError(error);
+        res.status(status).json({ code, message });
       },
     );
   });
@@ -43,12 +43,12 @@ describe('createJsonBodyParser', () => {
 
   it('rejects a structural limit before parsing, with its code', async () => {
     const res = await post(`{"a":[${'0,'.repeat(8)}0]}`).expect(400);
-    expect(res.body.response).toEqual({
+    expect(res.body).toEqual({
       code: 'json_array_too_long',
       message: 'JSON body holds an array longer than 8 elements',
     });
     // Not JSON at all, yet the limit is what is reported: the text is never parsed.
-    expect((await post(`[${'[],'.repeat(9)}`).expect(400)).body.response.code).toBe('json_array_too_long');
+    expect((await post(`[${'[],'.repeat(9)}`).expect(400)).body.code).toBe('json_array_too_long');
   });
 
   it('rejects text that is not JSON, or a bare value, as invalid JSON', async () => {

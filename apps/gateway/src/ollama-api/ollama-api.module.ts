@@ -23,6 +23,6 @@ import { OllamaRootController } from './ollama-root.controller';
 })
 export class OllamaApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(OllamaApiGateMiddleware).forRoutes('*path');
+    consumer.apply(OllamaApiGateMiddleware).forRoutes('{*path}');
   }
 }

@@ -1,8 +1,9 @@
-import { BadRequestException } from '@nestjs/common';
+import 'reflect-metadata';
 
 import { MAX_OUTPUT_TOKENS } from '../openai/dto/openai-sampling.dto';
 import type { OllamaChatRequestDto } from './dto/ollama-chat-request.dto';
 import type { OllamaGenerateRequestDto } from './dto/ollama-generate-request.dto';
+import { OllamaParamError } from './ollama-param.error';
 import { toOllamaChatGenerationRequest, toOllamaGenerateGenerationRequest } from './ollama-request.mapping';
 
 const chat = (fields: Partial<OllamaChatRequestDto>): OllamaChatRequestDto => ({
@@ -51,10 +52,8 @@ describe('Ollama requests mapped onto a GenerationRequest', () => {
 
   it('num_ctx above the model context is a 400 naming options.num_ctx; within it, it is accepted', () => {
     const over = () => toOllamaChatGenerationRequest(chat({ options: { num_ctx: 4097 } }), 'b', 4096);
-    expect(over).toThrow(BadRequestException);
-    expect(over).toThrow(
-      expect.objectContaining({ response: expect.objectContaining({ param: 'options.num_ctx' }) }),
-    );
+    expect(over).toThrow(OllamaParamError);
+    expect(over).toThrow(expect.objectContaining({ code: 'invalid_value', param: 'options.num_ctx' }));
     expect(() =>
       toOllamaChatGenerationRequest(chat({ options: { num_ctx: 4096 } }), 'b', 4096),
     ).not.toThrow();
@@ -107,8 +106,6 @@ describe('Ollama requests mapped onto a GenerationRequest', () => {
   it('a tool result with no open call is a 400 naming the message', () => {
     const map = () =>
       toOllamaChatGenerationRequest(chat({ messages: [{ role: 'tool', content: 'x' }] }), 'b', undefined);
-    expect(map).toThrow(
-      expect.objectContaining({ response: expect.objectContaining({ param: 'messages[0]' }) }),
-    );
+    expect(map).toThrow(expect.objectContaining({ code: 'invalid_value', param: 'messages[0]' }));
   });
 });
