@@ -1,11 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
-  collectStream,
   GenerationCancelledError,
   type GenerationEvent,
   type GenerationOptions,
   type GenerationRequest,
-  type GenerationResult,
   type InferenceProvider,
   type ModelInfo,
   type ModelStatus,
@@ -46,10 +44,6 @@ class CountingProvider implements InferenceProvider {
         timings: {},
       },
     };
-  }
-
-  generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
-    return collectStream(this.stream(request, options));
   }
 
   listModels(): Promise<ModelInfo[]> {

@@ -4,7 +4,6 @@ import type {
   GenerationEvent,
   GenerationOptions,
   GenerationRequest,
-  GenerationResult,
   ModelInfo,
   ModelStatus,
 } from './inference.types';
@@ -16,9 +15,6 @@ export interface InferenceProvider {
 
   /** Streams deltas then one `done` event; throws InferenceError subclasses, never HTTP errors. */
   stream(request: GenerationRequest, options?: GenerationOptions): AsyncIterable<GenerationEvent>;
-
-  /** The whole generation at once (implemented by draining `stream`). */
-  generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult>;
 
   /** Vectors for texts (`/v1/embeddings`); absent on a backend that cannot embed. */
   embed?(request: EmbeddingRequest, options?: GenerationOptions): Promise<EmbeddingResult>;

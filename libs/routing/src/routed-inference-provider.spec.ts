@@ -93,7 +93,7 @@ describe('RoutedInferenceProvider', () => {
     const up = new ScriptedBackend('ok');
     const { provider, retried, endpoints } = pool([down, up]);
     for (let i = 0; i < 4; i += 1) {
-      await expect(provider.generate(request)).resolves.toMatchObject({ text: 'hi' });
+      await expect(collectStream(provider.stream(request))).resolves.toMatchObject({ text: 'hi' });
     }
     expect(down.calls).toBe(2);
     expect(retried).toEqual(['e0', 'e0']);
@@ -113,7 +113,7 @@ describe('RoutedInferenceProvider', () => {
     endpoints[1].breaker.onFailure(endpoints[1].breaker.onAttempt());
     endpoints[1].breaker.onFailure(endpoints[1].breaker.onAttempt());
     expect(endpoints[1].breaker.state).toBe('open');
-    await expect(provider.generate(request)).resolves.toMatchObject({ text: 'hi' });
+    await expect(collectStream(provider.stream(request))).resolves.toMatchObject({ text: 'hi' });
     expect(flaky.calls).toBe(2);
     expect(retried).toEqual(['e0']);
   });
@@ -132,7 +132,7 @@ describe('RoutedInferenceProvider', () => {
     const broken = new ScriptedBackend('breaks-after-first-token');
     const other = new ScriptedBackend('ok');
     const { provider, retried } = pool([broken, other], ['e0']);
-    await expect(provider.generate(request)).rejects.toBeInstanceOf(UpstreamProtocolError);
+    await expect(collectStream(provider.stream(request))).rejects.toBeInstanceOf(UpstreamProtocolError);
     expect(retried).toEqual([]);
     expect(other.calls).toBe(0);
   });
@@ -140,8 +140,8 @@ describe('RoutedInferenceProvider', () => {
   it('does not retry or blame an endpoint for the caller own mistake', async () => {
     const rejecting = new ScriptedBackend('rejects');
     const { provider, endpoints } = pool([rejecting]);
-    await expect(provider.generate(request)).rejects.toBeInstanceOf(UpstreamRejectedError);
-    await expect(provider.generate(request)).rejects.toBeInstanceOf(UpstreamRejectedError);
+    await expect(collectStream(provider.stream(request))).rejects.toBeInstanceOf(UpstreamRejectedError);
+    await expect(collectStream(provider.stream(request))).rejects.toBeInstanceOf(UpstreamRejectedError);
     expect(rejecting.calls).toBe(2);
     expect(endpoints[0].breaker.state).toBe('closed');
   });
@@ -150,8 +150,8 @@ describe('RoutedInferenceProvider', () => {
     const first = new ScriptedBackend('ok');
     const second = new ScriptedBackend('ok');
     const { provider } = pool([first, second], ['e1']);
-    await provider.generate(request);
-    await provider.generate(request);
+    await collectStream(provider.stream(request));
+    await collectStream(provider.stream(request));
     expect(first.calls).toBe(0);
     expect(second.calls).toBe(2);
   });

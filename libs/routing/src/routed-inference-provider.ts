@@ -4,12 +4,7 @@ import type {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
-import {
-  collectStream,
-  GenerationCancelledError,
-  InferenceError,
-  UpstreamUnavailableError,
-} from '@gateway/inference';
+import { GenerationCancelledError, InferenceError, UpstreamUnavailableError } from '@gateway/inference';
 import type { InferenceProvider } from '@gateway/inference';
 import type {
   EmbeddingRequest,
@@ -17,7 +12,6 @@ import type {
   GenerationEvent,
   GenerationOptions,
   GenerationRequest,
-  GenerationResult,
   ModelInfo,
   ModelStatus,
 } from '@gateway/inference';
@@ -88,10 +82,6 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
       this.options.onRetry(lease.endpoint);
       await sleep(backoffMs(retry + 1, this.options.retryBackoffMs), options.signal);
     }
-  }
-
-  generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
-    return collectStream(this.stream(request, options));
   }
 
   embed(request: EmbeddingRequest, options: GenerationOptions = {}): Promise<EmbeddingResult> {

@@ -1,6 +1,5 @@
 import { loadConfig, type RawEnv } from '@gateway/config';
 import {
-  collectStream,
   GenerationCancelledError,
   ShuttingDownError,
   UpstreamProtocolError,
@@ -65,10 +64,6 @@ class ScriptedProvider implements InferenceProvider {
     } finally {
       this.returned += 1;
     }
-  }
-
-  generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
-    return collectStream(this.stream(request, options));
   }
 
   listModels(): Promise<[]> {

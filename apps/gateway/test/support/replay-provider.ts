@@ -1,5 +1,4 @@
 import {
-  collectStream,
   GenerationCancelledError,
   type FinishReason,
   type GenerationEvent,
@@ -77,10 +76,6 @@ export class ReplayProvider implements InferenceProvider {
       timings: { evalMs: reply.tokens.length },
     };
     yield { type: 'done', result };
-  }
-
-  generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
-    return collectStream(this.stream(request, options));
   }
 
   listModels(): Promise<ModelInfo[]> {

@@ -5,7 +5,6 @@ import type {
   InferenceProvider,
   ModelStatus,
 } from '@gateway/inference';
-import { collectStream } from '@gateway/inference';
 
 /**
  * A scripted backend at the provider seam that plays a tool-using model: offered tools and no tool result
@@ -46,10 +45,6 @@ export class ToolCallingProvider implements InferenceProvider {
       results.length > 0 ? `The tool said: ${results.map((r) => r.content).join(', ')}` : 'No tools.';
     yield { type: 'delta', text };
     yield done('stop', 3);
-  }
-
-  generate(request: GenerationRequest): Promise<GenerationResult> {
-    return collectStream(this.stream(request));
   }
 
   listModels(): Promise<[]> {

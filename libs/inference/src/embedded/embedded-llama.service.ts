@@ -1,7 +1,6 @@
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 
-import { collectStream } from '../collect-stream';
 import { InferenceError, ModelNotFoundError, UpstreamUnavailableError } from '../inference.errors';
 import type { InferenceProvider } from '../inference.provider';
 import type {
@@ -100,10 +99,6 @@ export class EmbeddedLlamaService implements InferenceProvider, OnModuleInit, On
     }
     // Only after the sequence is free: a consumer may stop pulling as soon as it has `done`.
     yield { type: 'done', result };
-  }
-
-  generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
-    return collectStream(this.stream(request, options));
   }
 
   async embed(request: EmbeddingRequest, options: GenerationOptions = {}): Promise<EmbeddingResult> {

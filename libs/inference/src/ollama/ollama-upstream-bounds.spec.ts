@@ -1,3 +1,4 @@
+import { collectStream } from '../collect-stream';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 
 import { FakeOllama } from '../../../../test/fixtures/fake-ollama';
@@ -56,7 +57,7 @@ describe('OllamaService distrusts what the upstream sends', () => {
       'a %i on generation -> UpstreamRedirectError; the prompt is sent once, never to the target',
       async (status) => {
         ollama.next({ kind: 'redirect', status, location: `${elsewhere.url}/api/generate` });
-        const error = await failureOf(service.generate(promptRequest()));
+        const error = await failureOf(collectStream(service.stream(promptRequest())));
         expect(error).toBeInstanceOf(UpstreamRedirectError);
         expect(error.message).toBe('the inference backend answered with a redirect');
         expect(ollama.generationCalls()).toHaveLength(1);
@@ -81,7 +82,7 @@ describe('OllamaService distrusts what the upstream sends', () => {
         bytes: 20 * MB,
         piece: 'x'.repeat(16 * 1024),
       });
-      const error = await failureOf(service.generate(promptRequest()));
+      const error = await failureOf(collectStream(service.stream(promptRequest())));
       expect(error).toBeInstanceOf(UpstreamProtocolError);
       expect(String(error.cause)).toContain(`exceeded ${MAX_LINE_BYTES} bytes`);
       await ollama.waitForClientGone(0, 5000);
@@ -98,7 +99,10 @@ describe('OllamaService distrusts what the upstream sends', () => {
           JSON.stringify({ model: MODEL, response: '', done: true, done_reason: 'stop', eval_count: 1 }),
         ],
       });
-      await expect(service.generate(promptRequest())).resolves.toMatchObject({ text, finishReason: 'stop' });
+      await expect(collectStream(service.stream(promptRequest()))).resolves.toMatchObject({
+        text,
+        finishReason: 'stop',
+      });
     });
 
     it('a huge error body is read up to 64 KiB, then the connection is dropped', async () => {
@@ -109,7 +113,7 @@ describe('OllamaService distrusts what the upstream sends', () => {
         bytes: 200 * MB,
         piece: 'z'.repeat(16 * 1024),
       });
-      const error = await failureOf(service.generate(promptRequest()));
+      const error = await failureOf(collectStream(service.stream(promptRequest())));
       expect(error).toBeInstanceOf(UpstreamServerError);
       expect(error.message).toBe('the inference backend failed');
       await ollama.waitForClientGone(0, 5000);
@@ -146,7 +150,9 @@ describe('OllamaService distrusts what the upstream sends', () => {
         kind: 'raw-lines',
         lines: [JSON.stringify({ model: MODEL, response: 42, done: false })],
       });
-      expect(await failureOf(service.generate(promptRequest()))).toBeInstanceOf(UpstreamProtocolError);
+      expect(await failureOf(collectStream(service.stream(promptRequest())))).toBeInstanceOf(
+        UpstreamProtocolError,
+      );
     });
   });
 
@@ -187,7 +193,7 @@ describe('OllamaService distrusts what the upstream sends', () => {
         { kind: 'error', status: 403, bareText: `<html>${inError}</html>` },
       );
       for (let i = 0; i < 3; i += 1) {
-        const error = await failureOf(service.generate(promptRequest()));
+        const error = await failureOf(collectStream(service.stream(promptRequest())));
         expect(error.message).not.toMatch(/MARKER/);
       }
     } finally {

@@ -1,3 +1,4 @@
+import { collectStream } from '../collect-stream';
 import { FakeOllama, type Scenario } from '../../../../test/fixtures/fake-ollama';
 import { freePort } from '../../../../test/fixtures/free-port';
 import {
@@ -85,7 +86,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
 
     it('generate() joins the text and reports the same result', async () => {
       ollama.next({ kind: 'tokens', tokens: ['a', 'b'], doneReason: 'stop', promptEvalCount: 4 });
-      await expect(service.generate(promptRequest())).resolves.toMatchObject({
+      await expect(collectStream(service.stream(promptRequest()))).resolves.toMatchObject({
         text: 'ab',
         finishReason: 'stop',
         usage: { promptTokens: 4, completionTokens: 2 },
@@ -94,19 +95,19 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
 
     it("takes finish_reason 'length' from done_reason", async () => {
       ollama.next({ kind: 'tokens', tokens: ['a', 'b', 'c', 'd'], doneReason: 'length' });
-      const result = await service.generate(promptRequest({ maxTokens: 10 }));
+      const result = await collectStream(service.stream(promptRequest({ maxTokens: 10 })));
       expect(result.finishReason).toBe('length');
     });
 
     it("keeps 'stop' when the answer ended naturally at exactly max_tokens", async () => {
       ollama.next({ kind: 'tokens', tokens: ['a', 'b'], doneReason: 'stop' });
-      const result = await service.generate(promptRequest({ maxTokens: 2 }));
+      const result = await collectStream(service.stream(promptRequest({ maxTokens: 2 })));
       expect(result.finishReason).toBe('stop');
     });
 
     it('reads the counters Ollama omits when they are zero as 0', async () => {
       ollama.next({ kind: 'tokens', tokens: [], doneReason: 'stop', promptEvalCount: 0 });
-      const result = await service.generate(promptRequest());
+      const result = await collectStream(service.stream(promptRequest()));
       expect(result.text).toBe('');
       expect(result.usage).toEqual({ promptTokens: 0, completionTokens: 0 });
       expect(result.timings.evalMs).toBeUndefined();
@@ -115,22 +116,24 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
 
     it('waits for a slow first token (a cold load) without failing', async () => {
       ollama.next({ kind: 'tokens', tokens: ['late'], firstTokenDelayMs: 150 });
-      await expect(service.generate(promptRequest())).resolves.toMatchObject({ text: 'late' });
+      await expect(collectStream(service.stream(promptRequest()))).resolves.toMatchObject({ text: 'late' });
     });
 
     it('sends a prompt to /api/generate with streaming on and every sampling option under its Ollama name', async () => {
       ollama.next({ kind: 'tokens', tokens: ['x'] });
-      await service.generate(
-        promptRequest({
-          maxTokens: 150,
-          temperature: 0.7,
-          topP: 0.9,
-          seed: 42,
-          stop: ['\n\n', 'END'],
-          presencePenalty: 0.5,
-          frequencyPenalty: -0.5,
-          format: 'json',
-        }),
+      await collectStream(
+        service.stream(
+          promptRequest({
+            maxTokens: 150,
+            temperature: 0.7,
+            topP: 0.9,
+            seed: 42,
+            stop: ['\n\n', 'END'],
+            presencePenalty: 0.5,
+            frequencyPenalty: -0.5,
+            format: 'json',
+          }),
+        ),
       );
       const [call] = ollama.generationCalls();
       expect(call.path).toBe('/api/generate');
@@ -153,14 +156,14 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
 
     it('sends only num_predict and the default temperature when nothing else is set, and no empty stop list', async () => {
       ollama.next({ kind: 'tokens', tokens: ['x'] });
-      await service.generate(promptRequest({ maxTokens: 8, stop: [] }));
+      await collectStream(service.stream(promptRequest({ maxTokens: 8, stop: [] })));
       expect(ollama.generationCalls()[0].body.options).toEqual({ num_predict: 8, temperature: 1 });
     });
 
     it('passes a JSON schema as the format', async () => {
       const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] };
       ollama.next({ kind: 'tokens', tokens: ['{}'] });
-      await service.generate(promptRequest({ format: schema }));
+      await collectStream(service.stream(promptRequest({ format: schema })));
       expect(ollama.generationCalls()[0].body.format).toEqual(schema);
     });
 
@@ -170,11 +173,13 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
         { role: 'system' as const, content: 'Be brief.' },
         { role: 'user' as const, content: 'Hello' },
       ];
-      const result = await service.generate({
-        model: MODEL,
-        input: { kind: 'chat', messages },
-        params: { maxTokens: 16 },
-      });
+      const result = await collectStream(
+        service.stream({
+          model: MODEL,
+          input: { kind: 'chat', messages },
+          params: { maxTokens: 16 },
+        }),
+      );
       expect(result).toMatchObject({
         text: 'Hi there',
         finishReason: 'stop',
@@ -187,7 +192,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
 
     it('accepts an untagged model name and reports the tagged name Ollama answers with', async () => {
       ollama.next({ kind: 'tokens', tokens: ['ok'] });
-      const result = await service.generate(promptRequest({}, 'llama3'));
+      const result = await collectStream(service.stream(promptRequest({}, 'llama3')));
       expect(ollama.generationCalls()[0].body.model).toBe('llama3');
       expect(result.model).toBe('llama3:latest');
     });
@@ -195,7 +200,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
 
   describe('upstream failures become domain errors', () => {
     it('404 (model not pulled) -> ModelNotFoundError naming the model', async () => {
-      const error = await failureOf(service.generate(promptRequest({}, 'mistral:7b')));
+      const error = await failureOf(collectStream(service.stream(promptRequest({}, 'mistral:7b'))));
       expect(error).toBeInstanceOf(ModelNotFoundError);
       expect((error as ModelNotFoundError).model).toBe('mistral:7b');
     });
@@ -216,19 +221,19 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
       [{ kind: 'error', status: 404, error: "model 'x' not found" }, ModelNotFoundError],
     ])('%j -> %p', async (scenario, expected) => {
       ollama.next(scenario);
-      expect(await failureOf(service.generate(promptRequest()))).toBeInstanceOf(expected);
+      expect(await failureOf(collectStream(service.stream(promptRequest())))).toBeInstanceOf(expected);
     });
 
     it("keeps Ollama's reason out of the message (it is the cause, for the logs)", async () => {
       ollama.next({ kind: 'error', status: 400, error: 'invalid format: expected "json" or a JSON schema' });
-      const error = await failureOf(service.generate(promptRequest()));
+      const error = await failureOf(collectStream(service.stream(promptRequest())));
       expect(error.message).toBe('the inference backend rejected the request');
       expect(String(error.cause)).toContain('status 400: invalid format');
     });
 
     it('a bare-text 403 (Host check of a loopback Ollama) -> a domain error, not a crash', async () => {
       ollama.next({ kind: 'error', status: 403, bareText: 'Forbidden' });
-      const error = await failureOf(service.generate(promptRequest()));
+      const error = await failureOf(collectStream(service.stream(promptRequest())));
       expect(error).toBeInstanceOf(UpstreamServerError);
       expect(error.message).toBe('the inference backend failed');
       expect(String(error.cause)).toContain('status 403: Forbidden');
@@ -240,7 +245,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
         tokens: ['par', 'tial'],
         error: 'an error was encountered while running the model',
       });
-      const error = await failureOf(service.generate(promptRequest()));
+      const error = await failureOf(collectStream(service.stream(promptRequest())));
       expect(error).toBeInstanceOf(UpstreamProtocolError);
       expect(error.message).toBe('the inference backend failed mid-stream');
       expect(String(error.cause)).toContain('an error was encountered while running the model');
@@ -260,7 +265,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
 
     it('a stream that ends without done -> UpstreamProtocolError', async () => {
       ollama.next({ kind: 'truncate', tokens: ['a', 'b'] });
-      const error = await failureOf(service.generate(promptRequest()));
+      const error = await failureOf(collectStream(service.stream(promptRequest())));
       expect(error).toBeInstanceOf(UpstreamProtocolError);
       expect(error.message).toMatch(/ended before/);
     });
@@ -268,7 +273,9 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
     it('connection refused -> UpstreamUnavailableError', async () => {
       const down = new OllamaService(`http://127.0.0.1:${await freePort()}`);
       try {
-        expect(await failureOf(down.generate(promptRequest()))).toBeInstanceOf(UpstreamUnavailableError);
+        expect(await failureOf(collectStream(down.stream(promptRequest())))).toBeInstanceOf(
+          UpstreamUnavailableError,
+        );
         expect(await failureOf(down.listModels())).toBeInstanceOf(UpstreamUnavailableError);
       } finally {
         await down.onApplicationShutdown();
@@ -294,7 +301,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
     it('aborting while Ollama has not answered yet (queued, loading) also closes the connection', async () => {
       ollama.next({ kind: 'hang' });
       const controller = new AbortController();
-      const pending = service.generate(promptRequest(), { signal: controller.signal });
+      const pending = collectStream(service.stream(promptRequest(), { signal: controller.signal }));
       await waitFor(() => ollama.generationCalls().length === 1);
       controller.abort();
       expect(await failureOf(pending)).toBeInstanceOf(GenerationCancelledError);
@@ -304,7 +311,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
     it('aborting with a domain error as the reason surfaces that error (a timeout stays a timeout)', async () => {
       ollama.next({ kind: 'hang' });
       const controller = new AbortController();
-      const pending = service.generate(promptRequest(), { signal: controller.signal });
+      const pending = collectStream(service.stream(promptRequest(), { signal: controller.signal }));
       await waitFor(() => ollama.generationCalls().length === 1);
       const timeout = new UpstreamTimeoutError('first_token', 25);
       controller.abort(timeout);

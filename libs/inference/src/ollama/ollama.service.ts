@@ -1,6 +1,5 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 
-import { collectStream } from '../collect-stream';
 import type { InferenceError } from '../inference.errors';
 import type { InferenceProvider } from '../inference.provider';
 import type {
@@ -9,7 +8,6 @@ import type {
   GenerationEvent,
   GenerationOptions,
   GenerationRequest,
-  GenerationResult,
   ModelInfo,
   ModelStatus,
 } from '../inference.types';
@@ -109,10 +107,6 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
         discard(response);
       }
     }
-  }
-
-  generate(request: GenerationRequest, options?: GenerationOptions): Promise<GenerationResult> {
-    return collectStream(this.stream(request, options));
   }
 
   async embed(request: EmbeddingRequest, options: GenerationOptions = {}): Promise<EmbeddingResult> {
