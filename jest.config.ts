@@ -1,7 +1,7 @@
 import type { Config } from 'jest';
 
 const moduleNameMapper = {
-  '^@gateway/(config|errors|inference|leases|metrics|health|auth|rate-limit|request-context|routing)(|/.*)$':
+  '^@gateway/(config|embedded|errors|inference|ollama|leases|metrics|health|auth|rate-limit|request-context|routing)(|/.*)$':
     '<rootDir>/libs/$1/src$2',
 };
 // jose ships only ES modules, which Jest on Node 20 cannot require: compile it to CommonJS like our code.

@@ -6,9 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { buildTestModel, testModelFileName, type TestModelProfileName } from '@gateway/inference';
-import { IncrementalDetokenizer } from '@gateway/inference';
-import { loadNodeLlamaCpp } from '@gateway/inference';
+import { buildTestModel, testModelFileName, type TestModelProfileName } from '@gateway/embedded';
+import { IncrementalDetokenizer } from '@gateway/embedded';
+import { loadNodeLlamaCpp } from '@gateway/embedded';
 import type { Token } from 'node-llama-cpp';
 
 import { startBuiltGateway } from './bench-gateway';

@@ -44,7 +44,7 @@ async function run(service: InferenceProvider, count: number): Promise<void> {
 async function main(): Promise<void> {
   const ollama = await startChildServer('fake-ollama-server.ts');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { OllamaService } = require(`${DIST}/libs/inference/src/ollama/ollama.service`) as {
+  const { OllamaService } = require(`${DIST}/libs/ollama/src/ollama.service`) as {
     OllamaService: OllamaServiceClass;
   };
   const service = new OllamaService(ollama.url);

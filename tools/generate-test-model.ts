@@ -10,7 +10,7 @@ import {
   testModelFileName,
   TEST_MODEL_PROFILES,
   type TestModelProfileName,
-} from '@gateway/inference';
+} from '@gateway/embedded';
 
 const profile = (process.argv[2] ?? 'tiny') as TestModelProfileName;
 if (!(profile in TEST_MODEL_PROFILES)) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createOpenAI } from '@ai-sdk/openai';
-import { buildTestModel } from '@gateway/inference';
+import { buildTestModel } from '@gateway/embedded';
 import { generateText } from 'ai';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';

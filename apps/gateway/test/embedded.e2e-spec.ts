@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { TEST_MODEL_NAME } from '@gateway/config';
-import { buildTestModel } from '@gateway/inference';
+import { buildTestModel } from '@gateway/embedded';
 
 import { sampleValue } from './support/metrics';
 import { postJson, spawnGateway, waitForHealth, type GatewayProcess } from './support/gateway-process';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { buildTestModel } from '@gateway/inference';
+import { buildTestModel } from '@gateway/embedded';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { embedMany, generateObject, generateText, streamText, tool } from 'ai';
 import { z } from 'zod';

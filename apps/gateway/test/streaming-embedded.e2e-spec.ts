@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { buildTestModel } from '@gateway/inference';
+import { buildTestModel } from '@gateway/embedded';
 import OpenAI from 'openai';
 
 import { sampleValue } from './support/metrics';

@@ -1,5 +1,6 @@
 export * from './collect-stream';
 export * from './context-length';
+export * from './forced-tool-call';
 export * from './inference.constants';
 export * from './inference.errors';
 export * from './inference.provider';
@@ -7,9 +8,3 @@ export * from './inference.types';
 export * from './model-catalog';
 export * from './model-names';
 export * from './tools.types';
-export * from './ollama/ollama.service';
-export * from './embedded/embedded-llama.service';
-export * from './embedded/embedded-options';
-export * from './embedded/gguf/test-model';
-export * from './embedded/incremental-detokenizer';
-export * from './embedded/node-llama-cpp.loader';

@@ -1,15 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
-import { INFERENCE_PROVIDER, ModelCatalog, OllamaService, type InferenceProvider } from '@gateway/inference';
+import { INFERENCE_PROVIDER, ModelCatalog, type InferenceProvider } from '@gateway/inference';
 import { LEASE_SEMAPHORE, LeasesModule, type LeaseSemaphore } from '@gateway/leases';
 import { GatewayMetrics } from '@gateway/metrics';
 import { createRoutedProvider, endpointSlotsAcrossReplicas } from '@gateway/routing';
 
-import { backendsFor } from './backends';
+import { backendsFor, ollamaAt } from './backends';
 
 /**
- * The composition root of inference: binds INFERENCE_PROVIDER to the configured backend(s) behind admission control and routing
- * (in-flight limits, wait queue, balancing, breakers, failover: see @gateway/routing).
+ * The composition root of inference: binds INFERENCE_PROVIDER to the configured backend(s) behind
+ * admission control and routing (in-flight limits, wait queue, balancing, breakers, failover: see
+ * @gateway/routing).
  */
 @Global()
 @Module({
@@ -18,19 +19,19 @@ import { backendsFor } from './backends';
     {
       provide: INFERENCE_PROVIDER,
       inject: [GatewayConfig, ModelCatalog, GatewayMetrics, LEASE_SEMAPHORE],
-      useFactory: (
+      useFactory: async (
         config: GatewayConfig,
         catalog: ModelCatalog,
         metrics: GatewayMetrics,
         semaphore: LeaseSemaphore,
-      ): InferenceProvider =>
-        createRoutedProvider(backendsFor(config), {
+      ): Promise<InferenceProvider> =>
+        createRoutedProvider(await backendsFor(config), {
           routing: config.routing,
           metrics,
           servingEndpoints: (backendModel) => catalog.endpointsFor(backendModel),
           failover: config.inference.backend === 'ollama',
           backendName: config.inference.backend,
-          connect: (url) => new OllamaService(url),
+          connect: (url) => ollamaAt(url, config),
           requiredModels: (source) => catalog.backendModelsServedBy(source),
           sharedSlots: endpointSlotsAcrossReplicas(config, semaphore, () => metrics.slotStoreErrors.inc()),
         }),

@@ -1,20 +1,27 @@
 import type { GatewayConfig } from '@gateway/config';
-import { EmbeddedLlamaService, embeddedOptionsFrom, OllamaService } from '@gateway/inference';
+import { OllamaService, type OllamaServerOptions } from '@gateway/ollama';
 import type { BackendSpec } from '@gateway/routing';
 
 /**
  * The backends the configuration names: one per Ollama endpoint, each allowed MAX_INFLIGHT
- * generations, or the embedded engine alone with as many as it has sequences.
+ * generations, or the embedded engine alone with as many as it has sequences. The embedded engine's
+ * library is loaded only when it is configured: an Ollama deployment never loads it.
  */
-export function backendsFor(config: GatewayConfig): BackendSpec[] {
+export async function backendsFor(config: GatewayConfig): Promise<BackendSpec[]> {
   if (config.inference.backend === 'embedded') {
-    const provider = new EmbeddedLlamaService(embeddedOptionsFrom(config));
-    return [{ name: 'embedded', provider, maxInflight: config.inference.embeddedParallel }];
+    // A relative module: the build rewrites library aliases in static imports only.
+    const { embeddedBackend } = await import('./embedded-backend');
+    return [embeddedBackend(config)];
   }
-  const server = { numThread: config.inference.ollamaNumThread };
   return config.routing.ollamaHosts.map((host) => ({
     name: host,
-    provider: new OllamaService(host, server),
+    provider: ollamaAt(host, config),
     maxInflight: config.routing.maxInflight,
   }));
+}
+
+/** One Ollama server, static or discovered, with what the configuration adds to every generation. */
+export function ollamaAt(url: string, config: GatewayConfig): OllamaService {
+  const server: OllamaServerOptions = { numThread: config.inference.ollamaNumThread };
+  return new OllamaService(url, server);
 }

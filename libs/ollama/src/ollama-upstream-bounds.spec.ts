@@ -1,14 +1,14 @@
-import { collectStream } from '../collect-stream';
+import { collectStream } from '@gateway/inference';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 
-import { FakeOllama } from '../../../../test/fixtures/fake-ollama';
+import { FakeOllama } from '../../../test/fixtures/fake-ollama';
 import {
   InferenceError,
   UpstreamProtocolError,
   UpstreamRedirectError,
   UpstreamServerError,
-} from '../inference.errors';
-import type { GenerationEvent, GenerationRequest } from '../inference.types';
+} from '@gateway/inference';
+import type { GenerationEvent, GenerationRequest } from '@gateway/inference';
 import { MAX_ERROR_BODY_BYTES } from './ollama-http';
 import { MAX_LINE_BYTES, OllamaService } from './ollama.service';
 

@@ -1,4 +1,4 @@
-import { GenerationCancelledError, InferenceError } from '../inference.errors';
+import { GenerationCancelledError, InferenceError } from '@gateway/inference';
 
 interface Waiter<T> {
   resolve: (item: T) => void;

@@ -1,4 +1,4 @@
-import type { GenerationRequest } from '../inference.types';
+import type { GenerationRequest } from '@gateway/inference';
 import { OllamaChunkReader } from './ollama-chunk-reader';
 import { buildOllamaRequest } from './ollama-request-body';
 

@@ -1,8 +1,8 @@
-import { completionBudget, estimatePromptTokens } from '../context-length';
-import { forcedToolCallSchema, forcedToolUse } from '../forced-tool-call';
-import { ContextLengthExceededError } from '../inference.errors';
-import type { ChatMessage, GenerationRequest } from '../inference.types';
-import type { ToolUse } from '../tools.types';
+import { completionBudget, estimatePromptTokens } from '@gateway/inference';
+import { forcedToolCallSchema, forcedToolUse } from '@gateway/inference';
+import { ContextLengthExceededError } from '@gateway/inference';
+import type { ChatMessage, GenerationRequest } from '@gateway/inference';
+import type { ToolUse } from '@gateway/inference';
 import { toOllamaOptions, type OllamaOptions, type OllamaServerOptions } from './ollama-wire';
 
 export interface OllamaMessage {

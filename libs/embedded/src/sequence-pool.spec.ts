@@ -1,4 +1,4 @@
-import { GenerationCancelledError, UpstreamTimeoutError } from '../inference.errors';
+import { GenerationCancelledError, UpstreamTimeoutError } from '@gateway/inference';
 import { SequencePool } from './sequence-pool';
 
 describe('SequencePool', () => {

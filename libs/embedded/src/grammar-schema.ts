@@ -1,4 +1,4 @@
-import { UnsupportedParameterError } from '../inference.errors';
+import { UnsupportedParameterError } from '@gateway/inference';
 
 /** Keywords node-llama-cpp's JSON-schema grammar enforces. */
 const ENFORCED = new Set([

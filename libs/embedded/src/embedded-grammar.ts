@@ -1,6 +1,6 @@
 import type { Llama, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
 
-import { UnsupportedParameterError } from '../inference.errors';
+import { UnsupportedParameterError } from '@gateway/inference';
 import type { GrammarFactory } from './embedded-constraints';
 import type { NodeLlamaCpp } from './node-llama-cpp.loader';
 

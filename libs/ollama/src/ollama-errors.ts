@@ -8,7 +8,7 @@ import {
   UpstreamRejectedError,
   UpstreamServerError,
   UpstreamUnavailableError,
-} from '../inference.errors';
+} from '@gateway/inference';
 import { truncate, upstreamDetail } from './upstream-detail';
 
 const NETWORK_CODES = new Set([

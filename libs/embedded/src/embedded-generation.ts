@@ -6,16 +6,16 @@ import type {
   Token,
 } from 'node-llama-cpp';
 
-import { completionBudget } from '../context-length';
-import { parseForcedToolCall } from '../forced-tool-call';
-import { DEFAULT_TEMPERATURE } from '../inference.constants';
+import { completionBudget } from '@gateway/inference';
+import { parseForcedToolCall } from '@gateway/inference';
+import { DEFAULT_TEMPERATURE } from '@gateway/inference';
 import type {
   FinishReason,
   GenerationEvent,
   GenerationRequest,
   GenerationResult,
   SamplingParams,
-} from '../inference.types';
+} from '@gateway/inference';
 import { toChatHistory, toChatModelFunctions } from './embedded-chat-history';
 import { prepareConstraints, type GrammarFactory } from './embedded-constraints';
 import { IncrementalDetokenizer } from './incremental-detokenizer';

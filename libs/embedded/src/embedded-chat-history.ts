@@ -1,7 +1,7 @@
 import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions } from 'node-llama-cpp';
 
-import type { ChatMessage } from '../inference.types';
-import type { ToolDefinition } from '../tools.types';
+import type { ChatMessage } from '@gateway/inference';
+import type { ToolDefinition } from '@gateway/inference';
 
 /**
  * Chat messages as node-llama-cpp's chat history, so that the model's chat wrapper renders them. A tool

@@ -1,4 +1,4 @@
-import type { ModelInfo } from '../inference.types';
+import type { ModelInfo } from '@gateway/inference';
 import { protocolError } from './upstream-detail';
 
 interface ListedModel {

@@ -1,7 +1,7 @@
 import type { LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
 
-import { ContextLengthExceededError, UnsupportedParameterError } from '../inference.errors';
-import type { EmbeddingRequest, EmbeddingResult } from '../inference.types';
+import { ContextLengthExceededError, UnsupportedParameterError } from '@gateway/inference';
+import type { EmbeddingRequest, EmbeddingResult } from '@gateway/inference';
 
 /**
  * Embeddings from the loaded model through node-llama-cpp's embedding context, created on first use (it

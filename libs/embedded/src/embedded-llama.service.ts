@@ -1,8 +1,8 @@
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 
-import { InferenceError, ModelNotFoundError, UpstreamUnavailableError } from '../inference.errors';
-import type { InferenceProvider } from '../inference.provider';
+import { InferenceError, ModelNotFoundError, UpstreamUnavailableError } from '@gateway/inference';
+import type { InferenceProvider } from '@gateway/inference';
 import type {
   EmbeddingRequest,
   EmbeddingResult,
@@ -12,8 +12,8 @@ import type {
   GenerationResult,
   ModelInfo,
   ModelStatus,
-} from '../inference.types';
-import { sameModel } from '../model-names';
+} from '@gateway/inference';
+import { sameModel } from '@gateway/inference';
 import { EmbeddedEmbeddings } from './embedded-embeddings';
 import { generateOnSequence, type EngineHandle } from './embedded-generation';
 import { grammarFactory } from './embedded-grammar';

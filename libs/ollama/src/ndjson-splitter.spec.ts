@@ -1,4 +1,4 @@
-import { UpstreamProtocolError } from '../inference.errors';
+import { UpstreamProtocolError } from '@gateway/inference';
 import { NdjsonSplitter } from './ndjson-splitter';
 
 describe('NdjsonSplitter', () => {

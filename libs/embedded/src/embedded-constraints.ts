@@ -1,9 +1,9 @@
 import type { LlamaGrammarEvaluationState } from 'node-llama-cpp';
 
-import { forcedToolCallSchema, forcedToolUse } from '../forced-tool-call';
-import { UnsupportedParameterError } from '../inference.errors';
-import type { GenerationRequest } from '../inference.types';
-import type { ToolUse } from '../tools.types';
+import { forcedToolCallSchema, forcedToolUse } from '@gateway/inference';
+import { UnsupportedParameterError } from '@gateway/inference';
+import type { GenerationRequest } from '@gateway/inference';
+import type { ToolUse } from '@gateway/inference';
 import { toGrammarSchema } from './grammar-schema';
 
 /** Builds the grammar state that constrains one generation to JSON, or to a JSON schema. */

@@ -3,8 +3,8 @@ import {
   UnsupportedParameterError,
   UpstreamProtocolError,
   type InferenceError,
-} from '../inference.errors';
-import type { EmbeddingRequest, EmbeddingResult } from '../inference.types';
+} from '@gateway/inference';
+import type { EmbeddingRequest, EmbeddingResult } from '@gateway/inference';
 
 export const OLLAMA_EMBED_PATH = '/api/embed';
 

@@ -5,7 +5,7 @@ import {
   UpstreamServerError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
-} from '../inference.errors';
+} from '@gateway/inference';
 import { fromStatus, toInferenceError } from './ollama-errors';
 
 /** A network failure with its code one level down, as fetch-style clients wrap it. */

@@ -1,5 +1,5 @@
-import { DEFAULT_TEMPERATURE } from '../inference.constants';
-import type { FinishReason, GenerationResult, SamplingParams } from '../inference.types';
+import { DEFAULT_TEMPERATURE } from '@gateway/inference';
+import type { FinishReason, GenerationResult, SamplingParams } from '@gateway/inference';
 
 const NS_PER_MS = 1_000_000;
 

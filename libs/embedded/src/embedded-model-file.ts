@@ -3,7 +3,7 @@ import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { UpstreamUnavailableError } from '../inference.errors';
+import { UpstreamUnavailableError } from '@gateway/inference';
 import { buildTestModel, testModelFileName } from './gguf/test-model';
 
 /** MODEL_PATH names a file that is not there or cannot be loaded. */

@@ -1,6 +1,6 @@
-import { collectStream } from '../collect-stream';
-import { FakeOllama, type Scenario } from '../../../../test/fixtures/fake-ollama';
-import { freePort } from '../../../../test/fixtures/free-port';
+import { collectStream } from '@gateway/inference';
+import { FakeOllama, type Scenario } from '../../../test/fixtures/fake-ollama';
+import { freePort } from '../../../test/fixtures/free-port';
 import {
   GenerationCancelledError,
   InferenceError,
@@ -11,8 +11,8 @@ import {
   UpstreamServerError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
-} from '../inference.errors';
-import type { GenerationEvent, GenerationRequest, SamplingParams } from '../inference.types';
+} from '@gateway/inference';
+import type { GenerationEvent, GenerationRequest, SamplingParams } from '@gateway/inference';
 import { OllamaService } from './ollama.service';
 
 const MODEL = 'qwen2.5:0.5b';

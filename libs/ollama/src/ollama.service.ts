@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 
-import type { InferenceError } from '../inference.errors';
-import type { InferenceProvider } from '../inference.provider';
+import type { InferenceError } from '@gateway/inference';
+import type { InferenceProvider } from '@gateway/inference';
 import type {
   EmbeddingRequest,
   EmbeddingResult,
@@ -10,8 +10,8 @@ import type {
   GenerationRequest,
   ModelInfo,
   ModelStatus,
-} from '../inference.types';
-import { normaliseModelName } from '../model-names';
+} from '@gateway/inference';
+import { normaliseModelName } from '@gateway/inference';
 import { parseChunk } from './ollama-chunk';
 import { toInferenceError } from './ollama-errors';
 import { discard, OllamaHttp } from './ollama-http';

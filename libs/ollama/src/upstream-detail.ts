@@ -1,4 +1,4 @@
-import { UpstreamProtocolError } from '../inference.errors';
+import { UpstreamProtocolError } from '@gateway/inference';
 
 /** Longest piece of upstream text kept for the logs. */
 const DETAIL_CHARS = 300;

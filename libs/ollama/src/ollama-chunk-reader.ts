@@ -1,6 +1,6 @@
-import { forcedToolUse, parseForcedToolCall } from '../forced-tool-call';
-import type { GenerationEvent, GenerationRequest } from '../inference.types';
-import { newToolCallId, type ToolCall } from '../tools.types';
+import { forcedToolUse, parseForcedToolCall } from '@gateway/inference';
+import type { GenerationEvent, GenerationRequest } from '@gateway/inference';
+import { newToolCallId, type ToolCall } from '@gateway/inference';
 import type { OllamaChunk } from './ollama-chunk';
 import { toFinalResult } from './ollama-wire';
 

@@ -1,4 +1,4 @@
-import { UnsupportedParameterError } from '../inference.errors';
+import { UnsupportedParameterError } from '@gateway/inference';
 import { toGrammarSchema } from './grammar-schema';
 
 describe('JSON schemas for the embedded grammar', () => {

@@ -1,4 +1,4 @@
-import { UpstreamUnavailableError } from '../inference.errors';
+import { UpstreamUnavailableError } from '@gateway/inference';
 
 export type NodeLlamaCpp = typeof import('node-llama-cpp');
 

@@ -1,0 +1,2 @@
+export * from './ollama.service';
+export type { OllamaServerOptions } from './ollama-wire';
