@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+
+import { connectedWithinStartup, createFailFastRedis } from './fail-fast-redis';
 
 import { ACQUIRE_LEASE_SCRIPT, RENEW_LEASES_SCRIPT } from './lease-scripts';
 import { LeaseStoreError, releaseOnce, type HeldLease, type LeaseSemaphore } from './lease-semaphore';
@@ -20,7 +22,6 @@ export interface RedisLeaseOptions {
 }
 
 const KEY_PREFIX = 'llm-gateway:lease';
-const CONNECT_WAIT_MS = 2_000;
 /** Renewing three times per lease leaves two renewals' worth of slack for a slow or lost round. */
 const RENEWALS_PER_LEASE = 3;
 const LOG_INTERVAL_MS = 10_000;
@@ -42,30 +43,13 @@ export class RedisLeaseSemaphore implements LeaseSemaphore, OnModuleInit, OnAppl
   private lastLog = 0;
 
   constructor(private readonly options: RedisLeaseOptions) {
-    this.redis = new Redis(options.url, {
-      lazyConnect: true,
-      // Fail fast while disconnected instead of queueing: the caller's fail mode decides.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-      disconnectTimeout: 200,
-    }) as Redis & LeaseCommands;
+    this.redis = createFailFastRedis(options.url, options.commandTimeoutMs) as Redis & LeaseCommands;
     this.redis.defineCommand('leaseAcquire', { numberOfKeys: 1, lua: ACQUIRE_LEASE_SCRIPT });
     this.redis.defineCommand('leaseRenew', { numberOfKeys: 1, lua: RENEW_LEASES_SCRIPT });
-    // Connection trouble surfaces as failed commands, which callers count and log.
-    this.redis.on('error', () => undefined);
   }
 
   async onModuleInit(): Promise<void> {
-    const connected = this.redis.connect().then(
-      () => true,
-      () => false,
-    );
-    const timedOut = new Promise<boolean>((resolve) =>
-      setTimeout(() => resolve(false), CONNECT_WAIT_MS).unref(),
-    );
-    if (!(await Promise.race([connected, timedOut]))) {
+    if (!(await connectedWithinStartup(this.redis))) {
       this.logger.error(
         'Redis for shared slots is unreachable at start-up; the fail modes apply until it is',
       );

@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
+import { connectedWithinStartup, createFailFastRedis } from '@gateway/leases';
+import type Redis from 'ioredis';
 
 import { ACQUIRE_SCRIPT, ADJUST_SCRIPT } from './redis-scripts';
 import {
@@ -25,7 +26,6 @@ interface LimiterCommands {
 }
 
 const KEY_PREFIX = 'llm-gateway:rl';
-const CONNECT_WAIT_MS = 2_000;
 
 /** Counters shared by every replica through one Redis; each check is one atomic script call. */
 export class RedisRateLimiter implements RateLimiter, OnModuleInit, OnApplicationShutdown {
@@ -33,31 +33,13 @@ export class RedisRateLimiter implements RateLimiter, OnModuleInit, OnApplicatio
   private readonly redis: Redis & LimiterCommands;
 
   constructor(url: string, commandTimeoutMs: number) {
-    this.redis = new Redis(url, {
-      lazyConnect: true,
-      // Fail fast while disconnected instead of queueing: the fail mode decides, not a growing queue.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: commandTimeoutMs,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-      // After a refused connection ioredis keeps a dead socket and waits this long on it at shutdown.
-      disconnectTimeout: 200,
-    }) as Redis & LimiterCommands;
+    this.redis = createFailFastRedis(url, commandTimeoutMs) as Redis & LimiterCommands;
     this.redis.defineCommand('rateLimitAcquire', { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
     this.redis.defineCommand('rateLimitAdjust', { numberOfKeys: 1, lua: ADJUST_SCRIPT });
-    // ioredis reports connection trouble as events; the limiter's callers log and count the failures.
-    this.redis.on('error', () => undefined);
   }
 
   async onModuleInit(): Promise<void> {
-    const connected = this.redis.connect().then(
-      () => true,
-      () => false,
-    );
-    const timedOut = new Promise<boolean>((resolve) =>
-      setTimeout(() => resolve(false), CONNECT_WAIT_MS).unref(),
-    );
-    if (!(await Promise.race([connected, timedOut]))) {
+    if (!(await connectedWithinStartup(this.redis))) {
       this.logger.error(
         'Redis for rate limits is unreachable at start-up; RATE_LIMIT_FAIL_MODE applies until it is',
       );
