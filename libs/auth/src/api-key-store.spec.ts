@@ -7,7 +7,7 @@ import { loadConfig } from '@gateway/config';
 import { GatewayMetrics } from '@gateway/metrics';
 
 import { generateApiKey, hashApiKey } from './api-key';
-import { ApiKeyStore } from './api-key-store';
+import { ApiKeyStore, MAX_KEYS_FILE_BYTES } from './api-key-store';
 import { KeysFileError } from './keys-file';
 
 describe('ApiKeyStore reloads', () => {
@@ -74,6 +74,11 @@ describe('ApiKeyStore reloads', () => {
       /id "x" twice/,
     ],
     ['an emptied file', () => writeFileSync(file, ''), /empty/],
+    [
+      'a file one byte over the size limit',
+      () => writeFileSync(file, `{"keys": []}${' '.repeat(MAX_KEYS_FILE_BYTES - 11)}`),
+      /larger than 1048576 bytes/,
+    ],
     ['a deleted file', () => rmSync(file), /does not exist/],
     [
       'an unreadable file',
@@ -104,7 +109,8 @@ describe('ApiKeyStore reloads', () => {
     expect(store.principalForKey(alice)).toBeUndefined();
     expect(store.principalForKey(bob)?.id).toBe('bob');
 
-    writeFileSync(file, '{"keys": []}');
+    // Padded to the size limit exactly: at the limit is still accepted.
+    writeFileSync(file, `{"keys": []}${' '.repeat(MAX_KEYS_FILE_BYTES - 12)}`);
     expect(store.reload()).toBe(true);
     expect(store.principalForKey(bob)).toBeUndefined();
     expect(await failures()).toBe(0);

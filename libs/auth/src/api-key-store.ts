@@ -1,4 +1,4 @@
-import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { readFileSync, statSync, unwatchFile, watchFile, type Stats } from 'node:fs';
 
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
@@ -110,17 +110,33 @@ export class ApiKeyStore implements OnModuleDestroy {
   }
 }
 
+/** Far more than any real keys file (about 200 bytes an entry): a bigger one is a mistake, not keys. */
+export const MAX_KEYS_FILE_BYTES = 1024 * 1024;
+
 /** The file's text, or an error saying plainly why it cannot be had. */
 function readKeysFile(file: string): string {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    throw unreadable(error);
+  }
+  if (size > MAX_KEYS_FILE_BYTES) {
+    throw new Error(`the keys file is larger than ${MAX_KEYS_FILE_BYTES} bytes`);
+  }
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    const reasons: Record<string, string> = {
-      ENOENT: 'the keys file does not exist',
-      EACCES: 'the keys file cannot be read (permission denied)',
-      EISDIR: 'the keys file is a directory',
-    };
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new Error(reasons[code] ?? `the keys file cannot be read (${code || 'unknown error'})`);
+    throw unreadable(error);
   }
+}
+
+function unreadable(error: unknown): Error {
+  const reasons: Record<string, string> = {
+    ENOENT: 'the keys file does not exist',
+    EACCES: 'the keys file cannot be read (permission denied)',
+    EISDIR: 'the keys file is a directory',
+  };
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return new Error(reasons[code] ?? `the keys file cannot be read (${code || 'unknown error'})`);
 }
