@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { createOpenAI } from '@ai-sdk/openai';
-import { buildTestModel } from '@gateway/embedded';
 import { generateText } from 'ai';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 
-import { spawnGateway, waitForHealth, type GatewayProcess } from './support/gateway-process';
+import { startEmbeddedGateway } from './support/embedded-gateway';
+import type { GatewayProcess } from './support/gateway-process';
 
 // The Responses API and Ollama's API on the embedded llama.cpp engine (random-weights model: the text is
 // noise, the counts, finish reasons, streaming and framing are real).
@@ -18,23 +14,15 @@ const MODEL = 'dialects-test-model';
 const CONTEXT = 512;
 
 describe('Responses and Ollama dialects on the embedded backend', () => {
-  let dir: string;
   let gateway: GatewayProcess;
   let url: string;
   let ollama: Ollama;
   let sdk: OpenAI;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gateway-dialects-'));
-    const modelPath = join(dir, `${MODEL}.gguf`);
-    writeFileSync(modelPath, buildTestModel('tiny'));
-    gateway = await spawnGateway({
-      INFERENCE_BACKEND: 'embedded',
-      MODEL_PATH: modelPath,
-      EMBEDDED_PARALLEL: '1',
+    gateway = await startEmbeddedGateway(MODEL, {
       EMBEDDED_CONTEXT_SIZE: String(CONTEXT),
     });
-    await waitForHealth(gateway);
     url = gateway.baseUrl;
     ollama = new Ollama({ host: url });
     sdk = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
@@ -42,9 +30,6 @@ describe('Responses and Ollama dialects on the embedded backend', () => {
 
   afterAll(async () => {
     await gateway?.stop();
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   describe('Ollama API', () => {

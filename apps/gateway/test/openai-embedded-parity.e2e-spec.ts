@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { buildTestModel } from '@gateway/embedded';
 import OpenAI from 'openai';
 
-import { spawnGateway, waitForHealth, type GatewayProcess } from './support/gateway-process';
+import { startEmbeddedGateway } from './support/embedded-gateway';
+import type { GatewayProcess } from './support/gateway-process';
 
 // The generated random-weights model writes noise: whatever structure its output has comes from the
 // gateway's grammar, and whatever differs between two requests comes from the sampling options.
@@ -35,21 +31,13 @@ const weatherTool: OpenAI.Chat.Completions.ChatCompletionTool = {
 };
 
 describe('OpenAI parity on the embedded backend: structured output, tools, sampling, context', () => {
-  let dir: string;
   let gateway: GatewayProcess;
   let client: OpenAI;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gateway-parity-'));
-    const modelPath = join(dir, `${MODEL}.gguf`);
-    writeFileSync(modelPath, buildTestModel('tiny'));
-    gateway = await spawnGateway({
-      INFERENCE_BACKEND: 'embedded',
-      MODEL_PATH: modelPath,
-      EMBEDDED_PARALLEL: '1',
+    gateway = await startEmbeddedGateway(MODEL, {
       EMBEDDED_CONTEXT_SIZE: '2048',
     });
-    await waitForHealth(gateway);
     client = new OpenAI({
       baseURL: `${gateway.baseUrl}/v1`,
       apiKey: 'unused',
@@ -60,9 +48,6 @@ describe('OpenAI parity on the embedded backend: structured output, tools, sampl
 
   afterAll(async () => {
     await gateway?.stop();
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   const chat = (extra: Partial<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming>) =>

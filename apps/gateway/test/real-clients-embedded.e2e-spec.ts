@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { buildTestModel } from '@gateway/embedded';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { embedMany, generateObject, generateText, streamText, tool } from 'ai';
 import { z } from 'zod';
 
-import { spawnGateway, waitForHealth, type GatewayProcess } from './support/gateway-process';
+import { startEmbeddedGateway } from './support/embedded-gateway';
+import type { GatewayProcess } from './support/gateway-process';
 
 // The random-weights model writes noise; every structure below comes from the gateway's grammars.
 jest.setTimeout(90_000);
@@ -17,28 +13,16 @@ const MODEL = 'clients-test-model';
 const verdict = z.object({ answer: z.enum(['yes', 'no']), sure: z.boolean() });
 
 describe('real clients against the gateway on the embedded engine: Vercel AI SDK and LangChain JS', () => {
-  let dir: string;
   let gateway: GatewayProcess;
   let url: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gateway-clients-'));
-    const modelPath = join(dir, `${MODEL}.gguf`);
-    writeFileSync(modelPath, buildTestModel('tiny'));
-    gateway = await spawnGateway({
-      INFERENCE_BACKEND: 'embedded',
-      MODEL_PATH: modelPath,
-      EMBEDDED_PARALLEL: '1',
-    });
-    await waitForHealth(gateway, 80_000);
+    gateway = await startEmbeddedGateway(MODEL, {}, 80_000);
     url = `${gateway.baseUrl}/v1`;
   }, 90_000);
 
   afterAll(async () => {
     await gateway?.stop();
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   const provider = () =>

@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { buildTestModel } from '@gateway/embedded';
 import OpenAI from 'openai';
 
 import { sampleValue } from './support/metrics';
-import { spawnGateway, waitForHealth, type GatewayProcess } from './support/gateway-process';
+import { startEmbeddedGateway } from './support/embedded-gateway';
+import type { GatewayProcess } from './support/gateway-process';
 import { dataOf, readEvents } from './support/sse-client';
 
 // A real llama.cpp engine in the gateway's own process, on the generated random-weights model: its text
@@ -16,29 +12,16 @@ jest.setTimeout(60_000);
 const MODEL = 'streaming-test-model';
 
 describe('streaming and cancellation on the embedded backend', () => {
-  let dir: string;
   let gateway: GatewayProcess;
   let url: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gateway-embedded-'));
-    const modelPath = join(dir, `${MODEL}.gguf`);
-    writeFileSync(modelPath, buildTestModel('tiny'));
-    // One sequence: a request that leaked it would leave every later request waiting forever.
-    gateway = await spawnGateway({
-      INFERENCE_BACKEND: 'embedded',
-      MODEL_PATH: modelPath,
-      EMBEDDED_PARALLEL: '1',
-    });
-    await waitForHealth(gateway);
+    gateway = await startEmbeddedGateway(MODEL);
     url = gateway.baseUrl;
   }, 60_000);
 
   afterAll(async () => {
     await gateway?.stop();
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   const scrape = async (name: string, labels: Record<string, string>) =>
