@@ -9,8 +9,7 @@ import { toApiError } from './error-mapping';
 import { SERVER_TIMING_HEADER, streamCommitTiming } from './server-timing';
 import type { SseDialect } from './sse-dialect';
 import { SseWriter } from './sse-writer';
-
-const STILL_WAITING = Symbol('still waiting');
+import { STILL_WAITING, withinMs } from './within-ms';
 
 /**
  * Relays a generation stream to the client as Server-Sent Events.
@@ -79,18 +78,5 @@ export class SseStreamer {
         await writer.send(frame);
       }
     }
-  }
-}
-
-/** The promise's value if it settles within `ms`, else STILL_WAITING (a rejection within `ms` rethrows). */
-async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | typeof STILL_WAITING> {
-  let timer: NodeJS.Timeout | undefined;
-  const waiting = new Promise<typeof STILL_WAITING>((resolve) => {
-    timer = setTimeout(() => resolve(STILL_WAITING), ms);
-  });
-  try {
-    return await Promise.race([promise, waiting]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -8,9 +8,8 @@ import type { Response } from 'express';
 import type { ApiError } from '../http/api-error';
 import { toApiError } from '../http/error-mapping';
 import { SERVER_TIMING_HEADER, streamCommitTiming } from '../http/server-timing';
+import { STILL_WAITING, withinMs } from '../http/within-ms';
 import { NdjsonWriter } from './ndjson-writer';
-
-const STILL_WAITING = Symbol('still waiting');
 
 /** How one API family spells a generation stream as NDJSON lines. */
 export interface NdjsonDialect {
@@ -64,18 +63,5 @@ export class NdjsonStreamer {
     } finally {
       writer.end();
     }
-  }
-}
-
-/** The promise's value if it settles within `ms`, else STILL_WAITING (a rejection within `ms` rethrows). */
-async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | typeof STILL_WAITING> {
-  let timer: NodeJS.Timeout | undefined;
-  const waiting = new Promise<typeof STILL_WAITING>((resolve) => {
-    timer = setTimeout(() => resolve(STILL_WAITING), ms);
-  });
-  try {
-    return await Promise.race([promise, waiting]);
-  } finally {
-    clearTimeout(timer);
   }
 }
