@@ -1,5 +1,5 @@
 import { Module, ValidationPipe, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthGuard, AuthModule } from '@gateway/auth';
 import { ConfigModule, GatewayConfig } from '@gateway/config';
 import { HealthModule } from '@gateway/health';
@@ -17,8 +17,8 @@ import { InFlightTracker } from './lifecycle/in-flight.tracker';
 import { StartupReportService } from './lifecycle/startup-report.service';
 import { OllamaApiModule } from './ollama-api/ollama-api.module';
 import { OpenAiModule } from './openai/openai.module';
-import { BodyParserInterceptor } from './pipeline/body-parser.interceptor';
 import { RequestEnd } from './pipeline/request-end';
+import { JsonBodyGuard } from './pipeline/json-body.guard';
 import { RequestEntryMiddleware } from './pipeline/request-entry.middleware';
 import { RouteContextGuard } from './pipeline/route-context.guard';
 import { GatewayTracing } from './tracing/gateway-tracing';
@@ -53,11 +53,11 @@ import { ResponsesModule } from './responses/responses.module';
         new CallerMetrics(metrics.registry, config.observability.metricsPerCaller),
     },
     { provide: APP_FILTER, useClass: ErrorFilter },
-    // Guards run in this order: route metadata into the context, then authentication (headers only).
+    // Guards run in this order: route metadata into the context, authentication (headers only), and
+    // only then the body.
     { provide: APP_GUARD, useClass: RouteContextGuard },
     { provide: APP_GUARD, useExisting: AuthGuard },
-    // The body is read only after the guards let the request in.
-    { provide: APP_INTERCEPTOR, useClass: BodyParserInterceptor },
+    { provide: APP_GUARD, useClass: JsonBodyGuard },
     {
       provide: APP_PIPE,
       useValue: new ValidationPipe({

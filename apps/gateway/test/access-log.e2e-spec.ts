@@ -53,6 +53,7 @@ describe('the access log', () => {
         builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useFactory({
           inject: [GatewayConfig],
           factory: (config: GatewayConfig): Params => ({
+            ...loggerParams(config),
             pinoHttp: [loggerParams(config).pinoHttp as Options, logs],
           }),
         }),

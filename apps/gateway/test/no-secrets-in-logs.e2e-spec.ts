@@ -44,6 +44,7 @@ describe('key material never reaches logs, metrics or error bodies', () => {
         builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useFactory({
           inject: [GatewayConfig],
           factory: (config: GatewayConfig): Params => ({
+            ...loggerParams(config),
             pinoHttp: [loggerParams(config).pinoHttp as Options, logs],
           }),
         }),

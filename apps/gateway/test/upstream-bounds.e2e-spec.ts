@@ -47,6 +47,7 @@ describe('a distrustful Ollama backend, through HTTP', () => {
         builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useFactory({
           inject: [GatewayConfig],
           factory: (config: GatewayConfig): Params => ({
+            ...loggerParams(config),
             pinoHttp: [loggerParams(config).pinoHttp as Options, logs],
           }),
         }),

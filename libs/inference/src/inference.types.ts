@@ -76,6 +76,8 @@ export interface GenerationOptions {
   signal?: AbortSignal;
   /** Told how long the request waited for a backend slot, once it got one. */
   onAdmitted?: (waitedMs: number) => void;
+  /** The gateway request this call serves: backends put it on their log lines. */
+  requestId?: string;
   /** Headers an HTTP backend sends with the call (request id, trace context); others ignore them. */
   headers?: Readonly<Record<string, string>>;
   /** Told when the router starts an attempt on one endpoint (see AttemptObserver). */

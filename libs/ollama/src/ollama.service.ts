@@ -82,7 +82,7 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
             }
             if (event.type === 'delta') {
               if (relayed === request.params.maxTokens) {
-                yield this.cutRunaway(request);
+                yield this.cutRunaway(request, options.requestId);
                 return;
               }
               relayed += 1;
@@ -97,7 +97,7 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
         last === undefined ? 'no done chunk' : 'the stream ended inside a line',
       );
     } catch (error) {
-      throw this.reported(toInferenceError(error, request.model, signal));
+      throw this.reported(toInferenceError(error, request.model, signal), options.requestId);
     } finally {
       // Leaving without `done` (consumer stopped, error, runaway) closes the connection: that is what
       // frees Ollama's slot.
@@ -118,7 +118,7 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
       });
       return parseOllamaEmbedResponse(json, request);
     } catch (error) {
-      throw this.reported(toInferenceError(error, request.model, options.signal));
+      throw this.reported(toInferenceError(error, request.model, options.signal), options.requestId);
     }
   }
 
@@ -164,9 +164,14 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
    * Ollama ignored num_predict: the caller has all it asked for, so the answer ends here as if the
    * limit had been honoured, and the upstream connection is closed.
    */
-  private cutRunaway(request: GenerationRequest): GenerationEvent {
+  private cutRunaway(request: GenerationRequest, requestId: string | undefined): GenerationEvent {
     this.logger.warn(
-      { upstream: this.host, model: request.model, maxTokens: request.params.maxTokens },
+      {
+        ...requestField(requestId),
+        upstream: this.host,
+        model: request.model,
+        maxTokens: request.params.maxTokens,
+      },
       'the inference backend kept generating past max_tokens; the stream was cut',
     );
     return {
@@ -181,11 +186,16 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
     };
   }
 
-  /** Logs what the upstream did (the request id comes with the logger's context) and returns the error. */
-  private reported(error: InferenceError): InferenceError {
+  /** Logs what the upstream did, with the request it served, and returns the error. */
+  private reported(error: InferenceError, requestId?: string): InferenceError {
     if (error.code !== 'cancelled' && error.code !== 'upstream_timeout') {
       this.logger.warn(
-        { upstream: this.host, code: error.code, detail: describeCause(error.cause) },
+        {
+          ...requestField(requestId),
+          upstream: this.host,
+          code: error.code,
+          detail: describeCause(error.cause),
+        },
         `inference backend failure: ${error.message}`,
       );
     }
@@ -202,4 +212,9 @@ function describeCause(cause: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return parts.length > 0 ? parts.join(' <- ') : undefined;
+}
+
+/** The `req` field of a log line about one gateway request. */
+function requestField(requestId: string | undefined): { req: { id: string } } | undefined {
+  return requestId === undefined ? undefined : { req: { id: requestId } };
 }

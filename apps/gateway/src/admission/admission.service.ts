@@ -65,7 +65,10 @@ export class AdmissionService {
     const entry = this.catalog.resolve(requestedModel);
     if (!mayUseModel(ctx.caller, entry.id, this.catalog)) {
       this.metrics.authRejections.inc({ reason: 'model_not_allowed' });
-      this.logger.warn(`key ${ctx.caller?.id ?? '?'} asked for a model it may not use`);
+      this.logger.warn(
+        { req: { id: ctx.requestId } },
+        `key ${ctx.caller?.id ?? '?'} asked for a model it may not use`,
+      );
       throw new ModelNotAllowedError(entry.id);
     }
     ctx.model = entry.id;

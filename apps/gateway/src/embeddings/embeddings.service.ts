@@ -42,7 +42,7 @@ export class EmbeddingsService {
     callerSignal.addEventListener('abort', onCallerGone, { once: true });
     const started = performance.now();
     try {
-      const result = await this.provider.embed(request, { signal: abort.signal });
+      const result = await this.provider.embed(request, { signal: abort.signal, requestId: ctx.requestId });
       const labels = { route: ctx.route, model: request.model };
       this.metrics.promptTokens.inc(labels, result.promptTokens);
       this.metrics.upstreamDuration.observe(labels, (performance.now() - started) / 1000);

@@ -79,6 +79,7 @@ export class GenerationService {
           ctx.queueMs += waitedMs;
           traced?.admitted(waitedMs);
         },
+        requestId: ctx.requestId,
         headers: { [REQUEST_ID_HEADER]: ctx.requestId },
         onAttempt: traced?.onAttempt,
       })

@@ -11,6 +11,7 @@ import type { Request, Response } from 'express';
 
 import { apiFamilyOf, errorBodyFor } from './error-body';
 import { toApiError } from './error-mapping';
+import { requestField } from './logging';
 
 /** Every error of every route ends here and leaves as a stable JSON body in the route's shape. */
 @Catch()
@@ -24,7 +25,7 @@ export class ErrorFilter implements ExceptionFilter {
     const error = toApiError(exception);
     const ctx = maybeContextOf(req);
     if (error.code === 'internal_error') {
-      this.logger.error({ err: exception, requestId: ctx?.requestId }, 'unhandled error');
+      this.logger.error({ err: exception, ...requestField(ctx?.requestId) }, 'unhandled error');
     }
     if (res.headersSent || res.destroyed) {
       // A stream already started reports its own failure in-band; there is nothing left to send.

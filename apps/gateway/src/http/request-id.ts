@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { maybeContextOf } from '@gateway/request-context';
+
 export const REQUEST_ID_HEADER = 'x-request-id';
 const ACCEPTED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -12,7 +14,7 @@ export function assignRequestId(req: IncomingMessage, res: ServerResponse): stri
   return id;
 }
 
+/** The id the entry middleware gave the request; none for a request that never reached it. */
 export function requestIdOf(req: IncomingMessage): string | undefined {
-  const id = (req as IncomingMessage & { id?: unknown }).id;
-  return typeof id === 'string' ? id : undefined;
+  return maybeContextOf(req)?.requestId;
 }

@@ -6,6 +6,7 @@ import type { RequestContext } from '@gateway/request-context';
 import type { Response } from 'express';
 
 import { toApiError } from './error-mapping';
+import { requestField } from './logging';
 import { SERVER_TIMING_HEADER, streamCommitTiming } from './server-timing';
 import type { SseDialect } from './sse-dialect';
 import { SseWriter } from './sse-writer';
@@ -71,7 +72,7 @@ export class SseStreamer {
     const apiError = toApiError(error);
     ctx.outcome = apiError.spec.outcome;
     if (apiError.code === 'internal_error') {
-      this.logger.error({ err: error, requestId: ctx.requestId }, 'stream failed');
+      this.logger.error({ err: error, ...requestField(ctx.requestId) }, 'stream failed');
     }
     if (!writer.closed) {
       for (const frame of [dialect.errorFrame(apiError, ctx.requestId)].flat()) {

@@ -7,6 +7,7 @@ import type { Response } from 'express';
 
 import type { ApiError } from '../http/api-error';
 import { toApiError } from '../http/error-mapping';
+import { requestField } from '../http/logging';
 import { SERVER_TIMING_HEADER, streamCommitTiming } from '../http/server-timing';
 import { STILL_WAITING, withinMs } from '../http/within-ms';
 import { NdjsonWriter } from './ndjson-writer';
@@ -57,7 +58,7 @@ export class NdjsonStreamer {
       const apiError = toApiError(error);
       ctx.outcome = apiError.spec.outcome;
       if (apiError.code === 'internal_error') {
-        this.logger.error({ err: error, requestId: ctx.requestId }, 'stream failed');
+        this.logger.error({ err: error, ...requestField(ctx.requestId) }, 'stream failed');
       }
       await writer.send(dialect.errorLine(apiError));
     } finally {

@@ -4,7 +4,7 @@ import { CallerLimits } from '@gateway/rate-limit';
 import type { RequestContext } from '@gateway/request-context';
 import type { RequestOutcome } from '@gateway/errors';
 import type { Request, Response } from 'express';
-import type { Logger } from 'pino';
+import { PinoLogger } from 'nestjs-pino';
 
 import { InFlightTracker } from '../lifecycle/in-flight.tracker';
 
@@ -64,13 +64,18 @@ export class RequestEnd {
     outcome: RequestOutcome,
     totalMs: number,
   ): void {
-    const logger = (req as Request & { log?: Logger }).log;
+    // The root logger: set up when the app starts, before the first request.
+    const logger = PinoLogger.root;
+    if (!logger.isLevelEnabled('info')) {
+      return;
+    }
     const path = pathOf(req);
-    if (logger === undefined || !logger.isLevelEnabled('info') || QUIET_PATHS.has(path)) {
+    if (QUIET_PATHS.has(path)) {
       return;
     }
     logger.info(
       {
+        req: { id: ctx.requestId },
         method: req.method,
         path,
         route: ctx.route,

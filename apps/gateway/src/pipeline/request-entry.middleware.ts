@@ -2,7 +2,7 @@ import { Injectable, type NestMiddleware } from '@nestjs/common';
 import { attachContext, RequestContext } from '@gateway/request-context';
 import type { NextFunction, Request, Response } from 'express';
 
-import { assignRequestId, requestIdOf } from '../http/request-id';
+import { assignRequestId } from '../http/request-id';
 import { GatewayTracing } from '../tracing/gateway-tracing';
 import { RequestEnd } from './request-end';
 
@@ -15,7 +15,7 @@ export class RequestEntryMiddleware implements NestMiddleware {
   ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
-    const ctx = new RequestContext(requestIdOf(req) ?? assignRequestId(req, res));
+    const ctx = new RequestContext(assignRequestId(req, res));
     ctx.trace = this.tracing.start(req, ctx.requestId, ctx.startedAt);
     attachContext(req, ctx);
     // 'close' fires once for every response, finished or cut off.
