@@ -49,21 +49,13 @@ export class GenerationService {
   ): AsyncGenerator<GenerationEvent> {
     const labels = { route: ctx.route, model: request.model };
     const abort = new AbortController();
-    const aborted = new Promise<never>((_, reject) => {
-      abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true });
-    });
-    aborted.catch(() => undefined);
     const onCallerGone = (): void => abort.abort(new GenerationCancelledError('the client disconnected'));
     if (callerSignal.aborted) {
       onCallerGone();
     }
     callerSignal.addEventListener('abort', onCallerGone, { once: true });
     // At the drain deadline the generation ends with ShuttingDownError: a terminal event, never a cut.
-    const onDeadline = (): void => abort.abort(this.drain.deadline.reason);
-    if (this.drain.deadline.aborted) {
-      onDeadline();
-    }
-    this.drain.deadline.addEventListener('abort', onDeadline, { once: true });
+    const stopWatchingDrain = this.drain.onDeadline((error) => abort.abort(error));
     const deadlines = new StreamDeadlines(this.config.timeouts, (error) => abort.abort(error));
     const started = performance.now();
     ctx.upstreamStartedAt ??= started;
@@ -84,11 +76,11 @@ export class GenerationService {
         onAttempt: traced?.onAttempt,
       })
       [Symbol.asyncIterator]();
+    const nextEvent = abortableNext(iterator, abort.signal);
     deadlines.start();
     try {
       while (true) {
-        // Racing the abort keeps timeouts and disconnects prompt even if a backend ignores its signal.
-        const next = await Promise.race([iterator.next(), aborted]);
+        const next = await nextEvent();
         if (next.done) {
           throw new UpstreamProtocolError('the inference stream ended before it reported completion');
         }
@@ -124,7 +116,7 @@ export class GenerationService {
     } finally {
       deadlines.stop();
       callerSignal.removeEventListener('abort', onCallerGone);
-      this.drain.deadline.removeEventListener('abort', onDeadline);
+      stopWatchingDrain();
       if (!finished) {
         this.recordCancellation(labels, abort.signal);
         abort.abort(new GenerationCancelledError('the generation was abandoned'));
@@ -165,6 +157,25 @@ export class GenerationService {
       this.metrics.cancellations.inc({ ...labels, reason: 'shutdown' });
     }
   }
+}
+
+/**
+ * `iterator.next()`, rejected with the signal's reason as soon as it aborts: timeouts and disconnects
+ * stay prompt even if a backend ignores its signal. One listener for the whole stream, rather than a
+ * race per event that would leave a reaction on a shared promise for every token relayed.
+ */
+function abortableNext<T>(iterator: AsyncIterator<T>, signal: AbortSignal): () => Promise<IteratorResult<T>> {
+  let rejectPending: ((reason: unknown) => void) | undefined;
+  signal.addEventListener('abort', () => rejectPending?.(signal.reason), { once: true });
+  return () => {
+    if (signal.aborted) {
+      return Promise.reject(signal.reason as Error);
+    }
+    return new Promise<IteratorResult<T>>((resolve, reject) => {
+      rejectPending = reject;
+      iterator.next().then(resolve, reject);
+    });
+  };
 }
 
 /** Usage the backend reported, summed over the request's generations (per-key token settlement). */
