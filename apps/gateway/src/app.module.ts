@@ -1,4 +1,4 @@
-import { Module, ValidationPipe, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthGuard, AuthModule } from '@gateway/auth';
 import { ConfigModule, GatewayConfig } from '@gateway/config';
@@ -45,6 +45,7 @@ import { ResponsesModule } from './responses/responses.module';
     DrainService,
     InFlightTracker,
     RequestEnd,
+    RequestEntryMiddleware,
     GatewayTracing,
     {
       provide: CallerMetrics,
@@ -72,8 +73,4 @@ import { ResponsesModule } from './responses/responses.module';
     },
   ],
 })
-export class AppModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestEntryMiddleware).forRoutes('{*path}');
-  }
-}
+export class AppModule {}

@@ -17,7 +17,7 @@ export class OllamaApiGateMiddleware implements NestMiddleware {
   constructor(private readonly config: GatewayConfig) {}
 
   use(req: Request, _res: Response, next: NextFunction): void {
-    // Mounted on a catch-all route, where req.path is relative: read the full path.
+    // Mounted on a route, where req.path is relative: read the full path.
     const path = req.originalUrl.split('?')[0].replace(/\/+$/, '') || '/';
     if (!OLLAMA_SURFACE.test(path)) {
       next();

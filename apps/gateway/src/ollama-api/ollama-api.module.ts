@@ -23,6 +23,7 @@ import { OllamaRootController } from './ollama-root.controller';
 })
 export class OllamaApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(OllamaApiGateMiddleware).forRoutes('{*path}');
+    // Only Ollama's paths pay for the gate.
+    consumer.apply(OllamaApiGateMiddleware).forRoutes('api', 'api/{*path}');
   }
 }
