@@ -8,6 +8,7 @@ import { completedTiming, SERVER_TIMING_HEADER } from '../http/server-timing';
 import type { SseDialect } from '../http/sse-dialect';
 import { SseStreamer } from '../http/sse-streamer';
 import { GenerationService } from './generation.service';
+import { sendJson } from '../http/json-response';
 
 /** How to answer one generation: as a stream in a dialect, or as one JSON body. */
 export type GenerationAnswer = { stream: SseDialect } | { json: (result: GenerationResult) => object };
@@ -35,7 +36,7 @@ export class GenerationResponder {
       const result = await this.generation.generate(ctx, request, signal);
       const body = answer.json(result);
       stampTiming(ctx, res);
-      res.status(200).json(body);
+      sendJson(res, 200, body);
     } catch (error) {
       // A failed generation answered with an HTTP error (by the error filter) still says where its time went.
       if (!res.headersSent) {

@@ -12,6 +12,7 @@ import type { Request, Response } from 'express';
 import { apiFamilyOf, errorBodyFor } from './error-body';
 import { toApiError } from './error-mapping';
 import { requestField } from './logging';
+import { sendJson } from './json-response';
 
 /** Every error of every route ends here and leaves as a stable JSON body in the route's shape. */
 @Catch()
@@ -43,7 +44,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (error.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(error.retryAfterSeconds));
     }
-    res.status(error.status).json(errorBodyFor(apiFamilyOf(req, ctx), error, ctx?.requestId));
+    sendJson(res, error.status, errorBodyFor(apiFamilyOf(req, ctx), error, ctx?.requestId));
   }
 }
 

@@ -9,6 +9,7 @@ import { clientAbortSignal } from '../http/client-abort-signal';
 import { NdjsonStreamer } from './ndjson-streamer';
 import { OllamaNdjsonDialect } from './ollama-ndjson.dialect';
 import type { OllamaAnswer } from './ollama-response.mapping';
+import { sendJson } from '../http/json-response';
 
 /** Runs an Ollama-dialect generation through GenerationService: NDJSON by default, one object with `stream: false`. */
 @Injectable()
@@ -33,6 +34,6 @@ export class OllamaResponder {
     const result = await this.generation.generate(ctx, request, signal);
     const body = answer.final(result, result.text, result.toolCalls);
     stampTiming(ctx, res);
-    res.status(200).json(body);
+    sendJson(res, 200, body);
   }
 }
