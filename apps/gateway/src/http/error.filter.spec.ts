@@ -11,7 +11,7 @@ import { attachContext, RequestContext } from '@gateway/request-context';
 
 import { ErrorFilter } from './error.filter';
 
-/** Just enough of Express' response to observe what the filter sends. */
+/** Just enough of a response to observe what the filter sends. */
 class RecordingResponse {
   statusCode = 200;
   body: unknown;
@@ -31,11 +31,14 @@ class RecordingResponse {
     return this;
   }
 
-  setHeader(name: string, value: string): void {
-    this.headers[name.toLowerCase()] = value;
+  setHeader(name: string, value: string | number): void {
+    this.headers[name.toLowerCase()] = String(value);
   }
 
-  end(): void {
+  end(text?: string): void {
+    if (text !== undefined) {
+      this.body = JSON.parse(text) as unknown;
+    }
     this.ended = true;
   }
 }
@@ -111,7 +114,7 @@ describe('ErrorFilter', () => {
       });
       expect(JSON.stringify(res.body)).not.toContain('secret');
       expect(Logger.prototype.error).toHaveBeenCalledWith(
-        expect.objectContaining({ requestId: 'req-123' }),
+        expect.objectContaining({ req: { id: 'req-123' } }),
         'unhandled error',
       );
     });
