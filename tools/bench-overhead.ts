@@ -17,6 +17,7 @@ import { GATEWAY_BENCH_ENV } from './bench-overhead-env';
 import { startChildServer } from './bench/child-server';
 import { BENCH_MODEL, FIRST_TOKEN } from './bench/fake-ollama-server';
 import { percentile, timedPost } from './bench/http-timing';
+import { processCpuMs } from './bench/process-cpu';
 import { barChartSvg } from './bench/svg-chart';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
@@ -34,10 +35,14 @@ interface Target {
   body: object;
   /** Streaming request for the time to first token; none for the hello-world route. */
   streamBody?: object;
+  /** The process that answers, for its CPU time per request. */
+  pid?: number;
 }
 
 interface Measured {
   rps: number;
+  /** CPU time of the target's process per request at saturation, in µs. */
+  cpuUs: number;
   errors: number;
   p50: number;
   p99: number;
@@ -51,8 +56,15 @@ async function measureAll(targets: Target[]): Promise<Measured[]> {
     await postLoad(target.url, target.body, CONNECTIONS, 2); // warm-up: JIT, connection pools
   }
   const loads: autocannon.Result[] = [];
+  const cpuUs: number[] = [];
   for (const target of targets) {
-    loads.push(await postLoad(target.url, target.body, CONNECTIONS, DURATION_S));
+    const before = processCpuMs(target.pid);
+    const load = await postLoad(target.url, target.body, CONNECTIONS, DURATION_S);
+    const after = processCpuMs(target.pid);
+    loads.push(load);
+    cpuUs.push(
+      before === undefined || after === undefined ? NaN : ((after - before) * 1000) / load.requests.total,
+    );
   }
   // Interleaved, so that every target sees the same moments of a noisy machine.
   const latencies = targets.map((): number[] => []);
@@ -72,6 +84,7 @@ async function measureAll(targets: Target[]): Promise<Measured[]> {
   }
   return targets.map((_, index) => ({
     rps: loads[index].requests.average,
+    cpuUs: cpuUs[index],
     errors: loads[index].errors + loads[index].non2xx,
     p50: percentile(latencies[index], 50),
     p99: percentile(latencies[index], 99),
@@ -90,18 +103,36 @@ async function main(): Promise<void> {
     ? await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV, BASELINE_DIST)
     : undefined;
   const native = { model: BENCH_MODEL, prompt: PROMPT };
-  const gatewayTarget = (name: string, url: string): Target => ({
+  const gatewayTarget = (name: string, { url, pid }: { url: string; pid?: number }): Target => ({
     name,
+    pid,
     url: `${url}/v1/generate`,
     body: { prompt: PROMPT, max_tokens: 64 },
     streamBody: { prompt: PROMPT, max_tokens: 64, stream: true },
   });
   const targets: Target[] = [
-    { name: 'fake Ollama, direct', url: `${ollama.url}/api/generate`, body: native, streamBody: native },
-    { name: 'bare Node proxy', url: `${proxy.url}/api/generate`, body: native, streamBody: native },
-    { name: 'Nest + Express hello', url: `${hello.url}/v1/generate`, body: { prompt: PROMPT } },
-    ...(baseline ? [gatewayTarget('gateway, baseline build', baseline.url)] : []),
-    gatewayTarget('gateway', gateway.url),
+    {
+      name: 'fake Ollama, direct',
+      url: `${ollama.url}/api/generate`,
+      body: native,
+      streamBody: native,
+      pid: ollama.process.pid,
+    },
+    {
+      name: 'bare Node proxy',
+      url: `${proxy.url}/api/generate`,
+      body: native,
+      streamBody: native,
+      pid: proxy.process.pid,
+    },
+    {
+      name: 'Nest + Express hello',
+      url: `${hello.url}/v1/generate`,
+      body: { prompt: PROMPT },
+      pid: hello.process.pid,
+    },
+    ...(baseline ? [gatewayTarget('gateway, baseline build', baseline)] : []),
+    gatewayTarget('gateway', gateway),
   ].filter((target) => !ONLY || ONLY.some((name) => target.name.includes(name)));
   try {
     report(targets, await measureAll(targets));
@@ -120,7 +151,7 @@ function report(targets: Target[], results: Measured[]): void {
       `for latency; ${STREAMED} streamed requests for time to first token (ms)`,
   );
   console.log(
-    'target                     req/s  x proxy  errors   p50    p99  +p50   +p99   ttft50 ttft99 +ttft50',
+    'target                     req/s  x proxy  cpu µs/req  errors   p50    p99  +p50   +p99   ttft50 ttft99 +ttft50',
   );
   targets.forEach((target, i) => {
     const r = results[i];
@@ -129,6 +160,7 @@ function report(targets: Target[], results: Measured[]): void {
         target.name.padEnd(24),
         r.rps.toFixed(0).padStart(7),
         cell(proxy ? r.rps / proxy.rps : NaN).padStart(8),
+        cell(r.cpuUs, 0).padStart(11),
         String(r.errors).padStart(7),
         cell(r.p50).padStart(6),
         cell(r.p99).padStart(6),
@@ -146,6 +178,11 @@ function report(targets: Target[], results: Measured[]): void {
     const ratio = gateway.rps / proxy.rps;
     console.log(
       `gateway / bare proxy throughput: ${ratio.toFixed(3)} (target >= 0.35: ${verdict(ratio >= 0.35)})`,
+    );
+    console.log(
+      `CPU per request, gateway / bare proxy: ${(gateway.cpuUs / proxy.cpuUs).toFixed(2)}x ` +
+        `(the server process alone: what throughput would be on a machine where the load generator ` +
+        `and the upstream do not share its cores)`,
     );
     const p50 = gateway.p50 - direct.p50;
     const p99 = gateway.p99 - direct.p99;
