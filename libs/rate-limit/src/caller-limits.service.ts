@@ -46,7 +46,7 @@ export class CallerLimits {
     if (!caller) {
       return;
     }
-    const slot = caller.concurrency > 0 ? await this.takeSlot(caller) : undefined;
+    const slot = caller.concurrency > 0 ? await this.takeSlot(ctx, caller) : undefined;
     if (slot) {
       ctx.releases.push(() => slot.release());
     }
@@ -73,7 +73,7 @@ export class CallerLimits {
     }
     setRateLimitHeaders(res, caller, decision.state);
     if (!decision.allowed) {
-      this.refuse(caller, decision, tokens);
+      this.refuse(ctx, caller, decision, tokens);
     }
     if (tokens > 0) {
       ctx.reservation = {
@@ -110,13 +110,13 @@ export class CallerLimits {
   }
 
   /** A concurrency slot, or undefined when the store is down and the fail mode lets the call through. */
-  private async takeSlot(caller: Caller): Promise<HeldLease | undefined> {
+  private async takeSlot(ctx: RequestContext, caller: Caller): Promise<HeldLease | undefined> {
     try {
       return await this.concurrency.take(caller);
     } catch (error) {
       if (error instanceof ConcurrencyLimitError) {
         this.metrics.rateLimited.inc({ reason: 'concurrency' });
-        this.logger.log(`key ${caller.id} reached its concurrency limit`);
+        this.logger.log({ req: { id: ctx.requestId } }, `key ${caller.id} reached its concurrency limit`);
         throw error;
       }
       this.storeFailed(error);
@@ -140,7 +140,7 @@ export class CallerLimits {
     }
   }
 
-  private refuse(caller: Caller, decision: RateLimitDecision, tokens: number): never {
+  private refuse(ctx: RequestContext, caller: Caller, decision: RateLimitDecision, tokens: number): never {
     const reason = decision.reason ?? 'requests';
     const { current, previous } = decision.state;
     const [limit, cost, prev, cur] =
@@ -149,7 +149,10 @@ export class CallerLimits {
         : [caller.tokensPerMinute, tokens, previous.tokens, current.tokens];
     const wait = waitMs(limit, cost, prev, cur, decision.state);
     this.metrics.rateLimited.inc({ reason });
-    this.logger.log(`key ${caller.id} reached its ${reason} per minute limit`);
+    this.logger.log(
+      { req: { id: ctx.requestId } },
+      `key ${caller.id} reached its ${reason} per minute limit`,
+    );
     throw new RateLimitExceededError(reason, limit, Math.max(1, Math.ceil(wait / 1000)));
   }
 
