@@ -32,9 +32,9 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /** Longest NDJSON line accepted; a real chunk is a few hundred bytes. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 /** Largest /api/tags or /api/ps answer read (thousands of models). */
-const MAX_LIST_BYTES = 4 * 1024 * 1024;
+export const MAX_LIST_BYTES = 4 * 1024 * 1024;
 /** Largest /api/embed answer read: a batch of large vectors as JSON text. */
-const MAX_EMBED_BYTES = 64 * 1024 * 1024;
+export const MAX_EMBED_BYTES = 64 * 1024 * 1024;
 
 /**
  * Talks to one Ollama server over a keep-alive pool (see OllamaHttp). Always streams from the native
