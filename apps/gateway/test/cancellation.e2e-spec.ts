@@ -3,7 +3,8 @@ import OpenAI from 'openai';
 
 import { FakeOllama } from '../../../test/fixtures/fake-ollama';
 import { scrape } from './support/metrics';
-import { baseUrl, createTestApp, SINGLE_ATTEMPT } from './support/test-app';
+import { SINGLE_ATTEMPT } from './support/test-app';
+import { startGatewayOnFakeOllama, stopGatewayOnFakeOllama } from './support/gateway-on-fake-ollama';
 
 const MODEL = 'qwen2.5:0.5b';
 /** How soon after the client leaves the upstream connection must be closed. */
@@ -15,22 +16,10 @@ describe('client disconnects stop the upstream generation', () => {
   let url: string;
 
   beforeAll(async () => {
-    ollama = await new FakeOllama({ models: [MODEL] }).start();
-    app = await createTestApp({
-      env: {
-        OLLAMA_HOST: ollama.url,
-        MODEL_NAME: MODEL,
-        ...SINGLE_ATTEMPT,
-      },
-    });
-    url = await baseUrl(app);
+    ({ ollama, app, url } = await startGatewayOnFakeOllama(MODEL, { env: SINGLE_ATTEMPT }));
   });
 
-  afterAll(async () => {
-    // Upstream first: a hanging call left by a failed test would otherwise keep the app from closing.
-    await ollama?.stop();
-    await app?.close();
-  });
+  afterAll(() => stopGatewayOnFakeOllama({ ollama, app }));
 
   const metric = (name: string, labels: Record<string, string> = {}) =>
     scrape(app.getHttpServer(), name, labels);

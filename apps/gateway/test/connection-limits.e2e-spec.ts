@@ -6,6 +6,7 @@ import { scrape } from './support/metrics';
 import { after, jsonBodyOf, openRaw, type RawConnection } from './support/raw-connection';
 import { dataOf, readEvents } from './support/sse-client';
 import { baseUrl, createTestApp } from './support/test-app';
+import { startGatewayOnFakeOllama, stopGatewayOnFakeOllama } from './support/gateway-on-fake-ollama';
 
 const MODEL = 'qwen2.5:0.5b';
 const HEADERS_TIMEOUT_MS = 300;
@@ -21,24 +22,18 @@ describe('the body deadline under many slow bodies', () => {
   let url: string;
 
   beforeAll(async () => {
-    ollama = await new FakeOllama({ models: [MODEL] }).start();
     // Node checks the header deadline from the moment it accepts a connection until it has parsed the
     // head; an event loop busy with the other 39 requests for longer than a short header deadline
     // would close a complete head early. Equal deadlines keep this test about the body.
-    app = await createTestApp({
+    ({ ollama, app, url } = await startGatewayOnFakeOllama(MODEL, {
       env: {
-        OLLAMA_HOST: ollama.url,
         REQUEST_HEADERS_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
         REQUEST_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
       },
-    });
-    url = await baseUrl(app);
+    }));
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await ollama?.stop();
-  });
+  afterAll(() => stopGatewayOnFakeOllama({ ollama, app }));
 
   it('closes 40 slow partial 1 MB bodies with a JSON 408 once REQUEST_BODY_TIMEOUT_MS has passed', async () => {
     const started = Date.now();
@@ -73,23 +68,17 @@ describe('request deadlines and idle connections', () => {
   let url: string;
 
   beforeAll(async () => {
-    ollama = await new FakeOllama({ models: [MODEL] }).start();
-    app = await createTestApp({
+    ({ ollama, app, url } = await startGatewayOnFakeOllama(MODEL, {
       env: {
-        OLLAMA_HOST: ollama.url,
         REQUEST_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
         REQUEST_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
         KEEP_ALIVE_TIMEOUT_MS: '500',
         IDLE_TIMEOUT_MS: '5000',
       },
-    });
-    url = await baseUrl(app);
+    }));
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await ollama?.stop();
-  });
+  afterAll(() => stopGatewayOnFakeOllama({ ollama, app }));
 
   it('closes a connection whose headers stall with a JSON 408 after REQUEST_HEADERS_TIMEOUT_MS', async () => {
     const started = Date.now();

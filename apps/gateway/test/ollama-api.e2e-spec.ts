@@ -9,6 +9,7 @@ import { FakeOllama } from '../../../test/fixtures/fake-ollama';
 import { KeysFileFixture, newApiKey } from './support/api-keys';
 import { scrape } from './support/metrics';
 import { baseUrl, createTestApp, SINGLE_ATTEMPT } from './support/test-app';
+import { startGatewayOnFakeOllama, stopGatewayOnFakeOllama } from './support/gateway-on-fake-ollama';
 
 const MODEL = 'qwen2.5:0.5b';
 const OTHER = 'llama3.2:1b';
@@ -457,23 +458,12 @@ describe('Ollama routes under the gateway timeouts', () => {
   let url: string;
 
   beforeAll(async () => {
-    ollama = await new FakeOllama({ models: [MODEL] }).start();
-    app = await createTestApp({
-      env: {
-        OLLAMA_HOST: ollama.url,
-        MODEL_NAME: MODEL,
-        FIRST_TOKEN_TIMEOUT_MS: '600',
-        HEARTBEAT_INTERVAL_MS: '100',
-        ...SINGLE_ATTEMPT,
-      },
-    });
-    url = await baseUrl(app);
+    ({ ollama, app, url } = await startGatewayOnFakeOllama(MODEL, {
+      env: { FIRST_TOKEN_TIMEOUT_MS: '600', HEARTBEAT_INTERVAL_MS: '100', ...SINGLE_ATTEMPT },
+    }));
   });
 
-  afterAll(async () => {
-    await ollama?.stop();
-    await app?.close();
-  });
+  afterAll(() => stopGatewayOnFakeOllama({ ollama, app }));
 
   const chat = (stream: boolean) =>
     fetch(`${url}/api/chat`, {

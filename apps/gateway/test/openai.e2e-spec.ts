@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { FakeOllama } from '../../../test/fixtures/fake-ollama';
 import { scrape } from './support/metrics';
 import { baseUrl, createTestApp, SINGLE_ATTEMPT } from './support/test-app';
+import { startGatewayOnFakeOllama, stopGatewayOnFakeOllama } from './support/gateway-on-fake-ollama';
 
 const MODEL = 'qwen2.5:0.5b';
 
@@ -13,23 +14,14 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
   let client: OpenAI;
 
   beforeAll(async () => {
-    ollama = await new FakeOllama({ models: [MODEL] }).start();
-    app = await createTestApp({
-      env: {
-        OLLAMA_HOST: ollama.url,
-        MODEL_NAME: MODEL,
-        ...SINGLE_ATTEMPT,
-        HEARTBEAT_INTERVAL_MS: '100',
-        IDLE_TIMEOUT_MS: '500',
-      },
-    });
-    client = new OpenAI({ baseURL: `${await baseUrl(app)}/v1`, apiKey: 'unused', maxRetries: 0 });
+    let url: string;
+    ({ ollama, app, url } = await startGatewayOnFakeOllama(MODEL, {
+      env: { ...SINGLE_ATTEMPT, HEARTBEAT_INTERVAL_MS: '100', IDLE_TIMEOUT_MS: '500' },
+    }));
+    client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await ollama?.stop();
-  });
+  afterAll(() => stopGatewayOnFakeOllama({ ollama, app }));
 
   const lastUpstreamBody = () => ollama.generationCalls().at(-1)?.body as Record<string, unknown>;
 
