@@ -13,14 +13,16 @@ function endpoint(name: string, maxInflight: number): UpstreamEndpoint {
 describe('AdmissionController', () => {
   let depths: number[];
   let shed: ShedReason[];
+  let waits: number[];
   let observer: AdmissionObserver;
 
   beforeEach(() => {
     depths = [];
     shed = [];
+    waits = [];
     observer = {
       queueDepth: (depth) => depths.push(depth),
-      waited: () => undefined,
+      waited: (seconds) => waits.push(seconds),
       shed: (reason) => shed.push(reason),
       inflight: () => undefined,
     };
@@ -34,6 +36,21 @@ describe('AdmissionController', () => {
     expect(leases.map((lease) => lease.endpoint.name).sort()).toEqual(['a', 'a', 'b', 'b']);
     await expect(admission.acquire([a, b])).rejects.toBeInstanceOf(OverloadedError);
     expect(shed).toEqual(['queue_full']);
+  });
+
+  it('tells each lease how long it waited: the same figure the queue-wait metric receives', async () => {
+    const a = endpoint('a', 1);
+    const admission = new AdmissionController({ maxQueue: 1, maxQueueWaitMs: 5000 }, observer);
+    const first = await admission.acquire([a]);
+    expect(first.waitedMs).toBe(0);
+    const queued = admission.acquire([a]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    first.release('success');
+    const second = await queued;
+    expect(second.waitedMs).toBeGreaterThanOrEqual(25);
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBe(0);
+    expect(waits[1] * 1000).toBeCloseTo(second.waitedMs, 6);
   });
 
   it('queues beyond the limit in FIFO order and hands freed slots to the oldest waiter', async () => {

@@ -32,12 +32,17 @@ export interface AdmissionObserver {
 /** A slot on one endpoint; release it exactly once, when the generation is over. */
 export interface Lease {
   readonly endpoint: UpstreamEndpoint;
+  /** How long the request waited for this slot: the figure the queue-wait metric received. */
+  readonly waitedMs: number;
   release(verdict: AttemptVerdict): void;
 }
 
+/** A lease as the controller holds it until it hands it out, its wait not yet known. */
+export type GrantedLease = { -readonly [K in keyof Lease]: Lease[K] };
+
 interface Waiter {
   candidates: CandidateSource;
-  grant(lease: Lease): void;
+  grant(lease: GrantedLease): void;
   fail(error: Error): void;
   /** A shared-slot claim for it is under way. */
   claiming?: boolean;
@@ -144,7 +149,8 @@ export class AdmissionController {
             return;
           }
           leave();
-          this.observer.waited((performance.now() - enqueuedAt) / 1000);
+          lease.waitedMs = performance.now() - enqueuedAt;
+          this.observer.waited(lease.waitedMs / 1000);
           resolve(lease);
         },
         fail: (error) => {
@@ -176,13 +182,14 @@ export class AdmissionController {
     }
   }
 
-  private lease(endpoint: UpstreamEndpoint): Lease {
+  private lease(endpoint: UpstreamEndpoint): GrantedLease {
     endpoint.inflight += 1;
     const ticket = endpoint.breaker.onAttempt();
     this.observer.inflight(endpoint);
     let released = false;
     return {
       endpoint,
+      waitedMs: 0,
       release: (verdict) => {
         if (released) {
           return;

@@ -68,9 +68,9 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
           retryAfterSeconds: this.options.noEndpointRetryAfterSeconds,
         });
       }
-      const waitStarted = performance.now();
       const lease = await this.admission.acquire(candidates, options.signal);
-      options.onAdmitted?.(performance.now() - waitStarted);
+      // The controller's own figure, so that Server-Timing and the queue-wait metric agree.
+      options.onAdmitted?.(lease.waitedMs);
       tried.add(lease.endpoint);
       const failure = yield* this.attempt(lease, request, options);
       if (!failure) {

@@ -1,4 +1,4 @@
-import type { AttemptVerdict, Lease } from './admission-controller';
+import type { AttemptVerdict, GrantedLease } from './admission-controller';
 import type { UpstreamEndpoint } from './upstream-endpoint';
 
 /** An endpoint's slots as held by every gateway replica together (REDIS_URL). */
@@ -31,7 +31,7 @@ export class SharedSlotClaims {
   }
 
   /** The local lease, now also holding a shared slot; undefined (local lease given back) when none is free. */
-  async confirm(lease: Lease): Promise<Lease | undefined> {
+  async confirm(lease: GrantedLease): Promise<GrantedLease | undefined> {
     const { endpoint } = lease;
     let releaseShared: (() => void) | undefined;
     try {
@@ -51,6 +51,7 @@ export class SharedSlotClaims {
     let released = false;
     return {
       endpoint,
+      waitedMs: lease.waitedMs,
       release: (verdict: AttemptVerdict) => {
         if (released) {
           return;
