@@ -28,7 +28,8 @@ const propagator = new W3CTraceContextPropagator();
  * One generation's spans, children of the request's span: `admission` (the wait for a backend slot,
  * recorded once the wait is over) and one CLIENT span per attempt on an endpoint, named
  * `{operation} {model}` with the GenAI attributes, whose context is what the backend receives as
- * `traceparent`.
+ * `traceparent`. Every timestamp is an explicit performance.now(), as the request's span uses: left to
+ * the SDK's own clock, a child could end a fraction of a millisecond after its parent.
  */
 export class OtelGenerationTrace implements GenerationTrace {
   private readonly startedAt = performance.now();
@@ -62,7 +63,7 @@ export class OtelGenerationTrace implements GenerationTrace {
   readonly onAttempt = (endpoint: string): AttemptObserver => {
     const span = this.tracer.startSpan(
       `${this.operation} ${this.request.model}`,
-      { kind: SpanKind.CLIENT, attributes: this.requestAttributes(endpoint) },
+      { kind: SpanKind.CLIENT, startTime: performance.now(), attributes: this.requestAttributes(endpoint) },
       this.parent,
     );
     this.attempt = span;
@@ -76,7 +77,7 @@ export class OtelGenerationTrace implements GenerationTrace {
           span.setAttribute(ATTR.errorType, errorTypeOf(error));
           span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
         }
-        span.end();
+        span.end(performance.now());
         if (this.attempt === span) {
           this.attempt = undefined;
         }
@@ -87,7 +88,7 @@ export class OtelGenerationTrace implements GenerationTrace {
   delta(text: string, first: boolean): void {
     if (first) {
       const ttftMs = performance.now() - this.requestStartedAt;
-      this.attempt?.addEvent(FIRST_TOKEN_EVENT, { [ATTR.ttftMs]: ttftMs });
+      this.attempt?.addEvent(FIRST_TOKEN_EVENT, { [ATTR.ttftMs]: ttftMs }, performance.now());
     }
     if (this.settings.captureContent) {
       this.output += text;
@@ -127,7 +128,7 @@ export class OtelGenerationTrace implements GenerationTrace {
     );
     span.setAttribute(ATTR.errorType, errorTypeOf(error));
     span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-    span.end();
+    span.end(performance.now());
   }
 
   private requestAttributes(endpoint: string): Attributes {
