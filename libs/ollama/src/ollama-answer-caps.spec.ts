@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { InferenceError, UpstreamProtocolError, type EmbeddingRequest } from '@gateway/inference';
+import { UpstreamProtocolError, type EmbeddingRequest } from '@gateway/inference';
 import { Logger } from '@nestjs/common';
 
+import { failureOf } from '../../../test/fixtures/failure-of';
 import { MAX_EMBED_BYTES, MAX_LIST_BYTES, OllamaService } from './ollama.service';
 
 /** `json` followed by spaces (still valid JSON) up to exactly `bytes` bytes. */
@@ -45,15 +46,6 @@ describe('OllamaService caps on whole answers', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const failureOf = async (promise: Promise<unknown>): Promise<InferenceError> => {
-    const error = await promise.then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
-    expect(error).toBeInstanceOf(UpstreamProtocolError);
-    return error as InferenceError;
-  };
-
   it('reads a model list of exactly 4 MiB', async () => {
     answerBytes = MAX_LIST_BYTES;
     expect((await service.listModels()).map((model) => model.name)).toEqual(['qwen2.5:0.5b']);
@@ -61,7 +53,7 @@ describe('OllamaService caps on whole answers', () => {
 
   it('refuses a model list one byte over 4 MiB', async () => {
     answerBytes = MAX_LIST_BYTES + 1;
-    const error = await failureOf(service.listModels());
+    const error = await failureOf(service.listModels(), UpstreamProtocolError);
     expect(String(error.cause)).toContain(`exceeded ${MAX_LIST_BYTES} bytes`);
   });
 
@@ -72,7 +64,7 @@ describe('OllamaService caps on whole answers', () => {
 
   it('refuses an /api/embed answer one byte over 64 MiB', async () => {
     answerBytes = MAX_EMBED_BYTES + 1;
-    const error = await failureOf(service.embed(EMBED_REQUEST));
+    const error = await failureOf(service.embed(EMBED_REQUEST), UpstreamProtocolError);
     expect(String(error.cause)).toContain(`exceeded ${MAX_EMBED_BYTES} bytes`);
   });
 });

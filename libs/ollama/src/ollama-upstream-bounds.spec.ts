@@ -1,6 +1,7 @@
 import { collectStream } from '@gateway/inference';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 
+import { failureOf } from '../../../test/fixtures/failure-of';
 import { FakeOllama } from '../../../test/fixtures/fake-ollama';
 import {
   InferenceError,
@@ -17,16 +18,6 @@ const MB = 1024 * 1024;
 
 function promptRequest(maxTokens = 64): GenerationRequest {
   return { model: MODEL, input: { kind: 'prompt', prompt: 'Explain Kubernetes' }, params: { maxTokens } };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<InferenceError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(InferenceError);
-    return error as InferenceError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('OllamaService distrusts what the upstream sends', () => {
@@ -57,7 +48,7 @@ describe('OllamaService distrusts what the upstream sends', () => {
       'a %i on generation -> UpstreamRedirectError; the prompt is sent once, never to the target',
       async (status) => {
         ollama.next({ kind: 'redirect', status, location: `${elsewhere.url}/api/generate` });
-        const error = await failureOf(collectStream(service.stream(promptRequest())));
+        const error = await failureOf(collectStream(service.stream(promptRequest())), InferenceError);
         expect(error).toBeInstanceOf(UpstreamRedirectError);
         expect(error.message).toBe('the inference backend answered with a redirect');
         expect(ollama.generationCalls()).toHaveLength(1);
@@ -67,8 +58,10 @@ describe('OllamaService distrusts what the upstream sends', () => {
 
     it('a redirect on the model lists (readiness) is not followed either', async () => {
       ollama.listsRedirectTo = `${elsewhere.url}/api/tags`;
-      expect(await failureOf(service.modelStatus(MODEL))).toBeInstanceOf(UpstreamRedirectError);
-      expect(await failureOf(service.listModels())).toBeInstanceOf(UpstreamRedirectError);
+      expect(await failureOf(service.modelStatus(MODEL), InferenceError)).toBeInstanceOf(
+        UpstreamRedirectError,
+      );
+      expect(await failureOf(service.listModels(), InferenceError)).toBeInstanceOf(UpstreamRedirectError);
       expect(elsewhere.calls).toEqual([]);
     });
   });
@@ -82,7 +75,7 @@ describe('OllamaService distrusts what the upstream sends', () => {
         bytes: 20 * MB,
         piece: 'x'.repeat(16 * 1024),
       });
-      const error = await failureOf(collectStream(service.stream(promptRequest())));
+      const error = await failureOf(collectStream(service.stream(promptRequest())), InferenceError);
       expect(error).toBeInstanceOf(UpstreamProtocolError);
       expect(String(error.cause)).toContain(`exceeded ${MAX_LINE_BYTES} bytes`);
       await ollama.waitForClientGone(0, 5000);
@@ -113,7 +106,7 @@ describe('OllamaService distrusts what the upstream sends', () => {
         bytes: 200 * MB,
         piece: 'z'.repeat(16 * 1024),
       });
-      const error = await failureOf(collectStream(service.stream(promptRequest())));
+      const error = await failureOf(collectStream(service.stream(promptRequest())), InferenceError);
       expect(error).toBeInstanceOf(UpstreamServerError);
       expect(error.message).toBe('the inference backend failed');
       await ollama.waitForClientGone(0, 5000);
@@ -139,7 +132,7 @@ describe('OllamaService distrusts what the upstream sends', () => {
           seen.push(event.type === 'delta' ? event.text : 'done');
         }
       };
-      const error = await failureOf(consume());
+      const error = await failureOf(consume(), InferenceError);
       expect(error).toBeInstanceOf(UpstreamProtocolError);
       expect(error.message).toBe('the inference backend reported invalid usage figures');
       expect(seen).toEqual(['a', 'b']);
@@ -150,7 +143,7 @@ describe('OllamaService distrusts what the upstream sends', () => {
         kind: 'raw-lines',
         lines: [JSON.stringify({ model: MODEL, response: 42, done: false })],
       });
-      expect(await failureOf(collectStream(service.stream(promptRequest())))).toBeInstanceOf(
+      expect(await failureOf(collectStream(service.stream(promptRequest())), InferenceError)).toBeInstanceOf(
         UpstreamProtocolError,
       );
     });
@@ -193,7 +186,7 @@ describe('OllamaService distrusts what the upstream sends', () => {
         { kind: 'error', status: 403, bareText: `<html>${inError}</html>` },
       );
       for (let i = 0; i < 3; i += 1) {
-        const error = await failureOf(collectStream(service.stream(promptRequest())));
+        const error = await failureOf(collectStream(service.stream(promptRequest())), InferenceError);
         expect(error.message).not.toMatch(/MARKER/);
       }
     } finally {

@@ -1,4 +1,5 @@
 import { collectStream } from '@gateway/inference';
+import { failureOf } from '../../../test/fixtures/failure-of';
 import { FakeOllama, type Scenario } from '../../../test/fixtures/fake-ollama';
 import { freePort } from '../../../test/fixtures/free-port';
 import {
@@ -31,16 +32,6 @@ async function drain(events: AsyncIterable<GenerationEvent>): Promise<Generation
     seen.push(event);
   }
   return seen;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<InferenceError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(InferenceError);
-    return error as InferenceError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
@@ -200,7 +191,10 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
 
   describe('upstream failures become domain errors', () => {
     it('404 (model not pulled) -> ModelNotFoundError naming the model', async () => {
-      const error = await failureOf(collectStream(service.stream(promptRequest({}, 'mistral:7b'))));
+      const error = await failureOf(
+        collectStream(service.stream(promptRequest({}, 'mistral:7b'))),
+        InferenceError,
+      );
       expect(error).toBeInstanceOf(ModelNotFoundError);
       expect((error as ModelNotFoundError).model).toBe('mistral:7b');
     });
@@ -221,19 +215,21 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
       [{ kind: 'error', status: 404, error: "model 'x' not found" }, ModelNotFoundError],
     ])('%j -> %p', async (scenario, expected) => {
       ollama.next(scenario);
-      expect(await failureOf(collectStream(service.stream(promptRequest())))).toBeInstanceOf(expected);
+      expect(await failureOf(collectStream(service.stream(promptRequest())), InferenceError)).toBeInstanceOf(
+        expected,
+      );
     });
 
     it("keeps Ollama's reason out of the message (it is the cause, for the logs)", async () => {
       ollama.next({ kind: 'error', status: 400, error: 'invalid format: expected "json" or a JSON schema' });
-      const error = await failureOf(collectStream(service.stream(promptRequest())));
+      const error = await failureOf(collectStream(service.stream(promptRequest())), InferenceError);
       expect(error.message).toBe('the inference backend rejected the request');
       expect(String(error.cause)).toContain('status 400: invalid format');
     });
 
     it('a bare-text 403 (Host check of a loopback Ollama) -> a domain error, not a crash', async () => {
       ollama.next({ kind: 'error', status: 403, bareText: 'Forbidden' });
-      const error = await failureOf(collectStream(service.stream(promptRequest())));
+      const error = await failureOf(collectStream(service.stream(promptRequest())), InferenceError);
       expect(error).toBeInstanceOf(UpstreamServerError);
       expect(error.message).toBe('the inference backend failed');
       expect(String(error.cause)).toContain('status 403: Forbidden');
@@ -245,7 +241,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
         tokens: ['par', 'tial'],
         error: 'an error was encountered while running the model',
       });
-      const error = await failureOf(collectStream(service.stream(promptRequest())));
+      const error = await failureOf(collectStream(service.stream(promptRequest())), InferenceError);
       expect(error).toBeInstanceOf(UpstreamProtocolError);
       expect(error.message).toBe('the inference backend failed mid-stream');
       expect(String(error.cause)).toContain('an error was encountered while running the model');
@@ -265,7 +261,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
 
     it('a stream that ends without done -> UpstreamProtocolError', async () => {
       ollama.next({ kind: 'truncate', tokens: ['a', 'b'] });
-      const error = await failureOf(collectStream(service.stream(promptRequest())));
+      const error = await failureOf(collectStream(service.stream(promptRequest())), InferenceError);
       expect(error).toBeInstanceOf(UpstreamProtocolError);
       expect(error.message).toMatch(/ended before/);
     });
@@ -273,10 +269,10 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
     it('connection refused -> UpstreamUnavailableError', async () => {
       const down = new OllamaService(`http://127.0.0.1:${await freePort()}`);
       try {
-        expect(await failureOf(collectStream(down.stream(promptRequest())))).toBeInstanceOf(
+        expect(await failureOf(collectStream(down.stream(promptRequest())), InferenceError)).toBeInstanceOf(
           UpstreamUnavailableError,
         );
-        expect(await failureOf(down.listModels())).toBeInstanceOf(UpstreamUnavailableError);
+        expect(await failureOf(down.listModels(), InferenceError)).toBeInstanceOf(UpstreamUnavailableError);
       } finally {
         await down.onApplicationShutdown();
       }
@@ -304,7 +300,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
       const pending = collectStream(service.stream(promptRequest(), { signal: controller.signal }));
       await waitFor(() => ollama.generationCalls().length === 1);
       controller.abort();
-      expect(await failureOf(pending)).toBeInstanceOf(GenerationCancelledError);
+      expect(await failureOf(pending, InferenceError)).toBeInstanceOf(GenerationCancelledError);
       await ollama.waitForClientGone(0, 2000);
     });
 
@@ -315,7 +311,7 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
       await waitFor(() => ollama.generationCalls().length === 1);
       const timeout = new UpstreamTimeoutError('first_token', 25);
       controller.abort(timeout);
-      expect(await failureOf(pending)).toBe(timeout);
+      expect(await failureOf(pending, InferenceError)).toBe(timeout);
     });
 
     it('a consumer that stops reading early closes the upstream connection', async () => {
