@@ -87,8 +87,12 @@ export interface GenerationOptions {
 /** Follows one attempt on one endpoint: its own headers (merged over `headers`) and how it ended. */
 export interface AttemptObserver {
   headers: Readonly<Record<string, string>>;
-  /** Called once; `error` is what failed the attempt, undefined when it succeeded or was abandoned. */
-  end(error?: unknown): void;
+  /**
+   * Called once; `error` is what failed the attempt, undefined when it succeeded or was abandoned.
+   * `result` is the backend's answer when the attempt completed: it is reported with the end, before
+   * the consumer receives `done`.
+   */
+  end(error?: unknown, result?: GenerationResult): void;
 }
 
 export interface ModelInfo {

@@ -1,5 +1,5 @@
 import type { RequestOutcome } from '@gateway/errors';
-import type { AttemptObserver, GenerationRequest, GenerationResult } from '@gateway/inference';
+import type { AttemptObserver, GenerationRequest } from '@gateway/inference';
 
 /**
  * A request's trace, present on its context only when tracing is on: with tracing off nothing of it
@@ -21,7 +21,6 @@ export interface GenerationTrace {
   readonly onAttempt: (endpoint: string) => AttemptObserver;
   /** A text delta was relayed (`first` for the first one of the request). */
   delta(text: string, first: boolean): void;
-  done(result: GenerationResult): void;
   /** The generation failed; when no slot had been granted yet, the wait is recorded as failed. */
   failed(error: unknown): void;
 }

@@ -104,6 +104,23 @@ describe('attempt observer', () => {
     expect(ended[1]).toBeUndefined();
   });
 
+  it('reports a successful attempt ended once, before its consumer receives done', async () => {
+    const backend = new HeaderRecordingBackend(0);
+    const ended: unknown[] = [];
+    let endedAtDone: number | undefined;
+    const stream = routed(backend).stream(request, {
+      onAttempt: () => ({ headers: {}, end: (error) => ended.push(error) }),
+    });
+    for await (const event of stream) {
+      if (event.type === 'done') {
+        endedAtDone = ended.length;
+      }
+    }
+    // A consumer may finish its answer before it closes the stream: the attempt's span ends first.
+    expect(endedAtDone).toBe(1);
+    expect(ended).toEqual([undefined]);
+  });
+
   it('passes the common headers unchanged when nobody observes attempts', async () => {
     const backend = new HeaderRecordingBackend(0);
     await collectStream(routed(backend).stream(request, { headers: { 'x-request-id': 'req-2' } }));

@@ -156,6 +156,7 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
     let verdict: AttemptVerdict = 'neutral';
     let started = false;
     let failure: unknown;
+    let observed = false;
     const observer = options.onAttempt?.(lease.endpoint.name);
     const attemptOptions = observer
       ? { ...options, headers: { ...options.headers, ...observer.headers } }
@@ -164,9 +165,12 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
       for await (const event of lease.endpoint.provider.stream(request, attemptOptions)) {
         started = true;
         if (event.type === 'done') {
-          // Consumers may stop pulling once they have `done`, so the slot is freed before handing it out.
+          // Consumers may stop pulling once they have `done`, or finish their answer before they
+          // close this generator: the slot is freed and the attempt reported before handing it out.
           verdict = 'success';
           lease.release(verdict);
+          observer?.end(undefined, event.result);
+          observed = true;
           yield event;
           return undefined;
         }
@@ -186,7 +190,9 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
       return error;
     } finally {
       lease.release(verdict);
-      observer?.end(failure);
+      if (!observed) {
+        observer?.end(failure);
+      }
     }
   }
 

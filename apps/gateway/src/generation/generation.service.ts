@@ -101,7 +101,6 @@ export class GenerationService {
           lastEventAt = performance.now();
           this.recordUsage(labels, event.result, started, firstTokenAt, lastEventAt);
           addUsage(ctx, event.result);
-          traced?.done(event.result);
         }
         yield event;
         if (finished) {

@@ -72,7 +72,10 @@ export class OtelGenerationTrace implements GenerationTrace {
     propagator.inject(trace.setSpan(this.parent, span), headers, defaultTextMapSetter);
     return {
       headers,
-      end: (error) => {
+      end: (error, result) => {
+        if (result !== undefined) {
+          this.recordResult(span, result);
+        }
         if (error !== undefined) {
           span.setAttribute(ATTR.errorType, errorTypeOf(error));
           span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
@@ -95,11 +98,7 @@ export class OtelGenerationTrace implements GenerationTrace {
     }
   }
 
-  done(result: GenerationResult): void {
-    const span = this.attempt;
-    if (span === undefined) {
-      return;
-    }
+  private recordResult(span: Span, result: GenerationResult): void {
     span.setAttributes({
       [ATTR.genAiResponseModel]: result.model,
       [ATTR.genAiFinishReasons]: [result.finishReason],
