@@ -1,35 +1,9 @@
-import { Writable } from 'node:stream';
-
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { GatewayConfig } from '@gateway/config';
-import { PARAMS_PROVIDER_TOKEN, type Params } from 'nestjs-pino';
-import type { Options } from 'pino-http';
 
 import { FakeOllama } from '../../../test/fixtures/fake-ollama';
-import { loggerParams } from '../src/http/logging';
 import { eventually, KeysFileFixture, newApiKey } from './support/api-keys';
+import { LogCapture } from './support/log-capture';
 import { baseUrl, createTestApp } from './support/test-app';
-
-/** Every line the gateway logs, parsed. */
-class LogCapture extends Writable {
-  readonly lines: Array<Record<string, unknown>> = [];
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    for (const line of chunk.toString().split('\n')) {
-      if (line.trim() !== '') {
-        this.lines.push(JSON.parse(line) as Record<string, unknown>);
-      }
-    }
-    done();
-  }
-
-  /** The access-log line of one request (by its X-Request-Id). */
-  accessLine(requestId: string): Record<string, unknown> | undefined {
-    return this.lines.find(
-      (line) => (line.req as { id?: string } | undefined)?.id === requestId && 'outcome' in line,
-    );
-  }
-}
 
 describe('the access log', () => {
   const keysFile = new KeysFileFixture();
@@ -49,14 +23,7 @@ describe('the access log', () => {
         API_KEYS_FILE: keysFile.path,
         LOG_LEVEL: 'info',
       },
-      customise: (builder) =>
-        builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useFactory({
-          inject: [GatewayConfig],
-          factory: (config: GatewayConfig): Params => ({
-            ...loggerParams(config),
-            pinoHttp: [loggerParams(config).pinoHttp as Options, logs],
-          }),
-        }),
+      customise: logs.into,
     });
     url = await baseUrl(app);
   });

@@ -1,25 +1,10 @@
-import { Writable } from 'node:stream';
-
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { GatewayConfig } from '@gateway/config';
-import { PARAMS_PROVIDER_TOKEN, type Params } from 'nestjs-pino';
-import type { Options } from 'pino-http';
 import request from 'supertest';
 
-import { loggerParams } from '../src/http/logging';
 import { eventually, KeysFileFixture, newApiKey } from './support/api-keys';
 import { ReplayProvider } from './support/replay-provider';
+import { LogCapture } from './support/log-capture';
 import { createTestApp } from './support/test-app';
-
-/** Everything the gateway logs, as written. */
-class LogCapture extends Writable {
-  text = '';
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 describe('key material never reaches logs, metrics or error bodies', () => {
   const keysFile = new KeysFileFixture();
@@ -40,14 +25,7 @@ describe('key material never reaches logs, metrics or error bodies', () => {
         LOG_LEVEL: 'trace',
       },
       provider: new ReplayProvider(),
-      customise: (builder) =>
-        builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useFactory({
-          inject: [GatewayConfig],
-          factory: (config: GatewayConfig): Params => ({
-            ...loggerParams(config),
-            pinoHttp: [loggerParams(config).pinoHttp as Options, logs],
-          }),
-        }),
+      customise: logs.into,
     });
   });
 

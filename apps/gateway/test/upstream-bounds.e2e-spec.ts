@@ -1,28 +1,11 @@
-import { Writable } from 'node:stream';
-
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { GatewayConfig } from '@gateway/config';
-import { PARAMS_PROVIDER_TOKEN, type Params } from 'nestjs-pino';
-import type { Options } from 'pino-http';
 import request from 'supertest';
 
 import { FakeOllama } from '../../../test/fixtures/fake-ollama';
-import { loggerParams } from '../src/http/logging';
+import { LogCapture } from './support/log-capture';
 import { createTestApp } from './support/test-app';
 
 const MODEL = 'qwen2.5:0.5b';
-
-/** Every JSON log line the gateway writes. */
-class LogCapture extends Writable {
-  lines: Array<Record<string, unknown>> = [];
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) {
-      this.lines.push(JSON.parse(line) as Record<string, unknown>);
-    }
-    done();
-  }
-}
 
 describe('a distrustful Ollama backend, through HTTP', () => {
   let ollama: FakeOllama;
@@ -43,14 +26,7 @@ describe('a distrustful Ollama backend, through HTTP', () => {
         READINESS_CACHE_MS: '0',
         BREAKER_FAILURE_THRESHOLD: '1000',
       },
-      customise: (builder) =>
-        builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useFactory({
-          inject: [GatewayConfig],
-          factory: (config: GatewayConfig): Params => ({
-            ...loggerParams(config),
-            pinoHttp: [loggerParams(config).pinoHttp as Options, logs],
-          }),
-        }),
+      customise: logs.into,
     });
   });
 
