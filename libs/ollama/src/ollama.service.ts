@@ -12,6 +12,7 @@ import type {
   ModelStatus,
 } from '@gateway/inference';
 import { normaliseModelName } from '@gateway/inference';
+import { requestLogField } from '@gateway/request-context';
 import { parseChunk } from './ollama-chunk';
 import { toInferenceError } from './ollama-errors';
 import { discard, OllamaHttp } from './ollama-http';
@@ -167,7 +168,7 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
   private cutRunaway(request: GenerationRequest, requestId: string | undefined): GenerationEvent {
     this.logger.warn(
       {
-        ...requestField(requestId),
+        ...requestLogField(requestId),
         upstream: this.host,
         model: request.model,
         maxTokens: request.params.maxTokens,
@@ -191,7 +192,7 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
     if (error.code !== 'cancelled' && error.code !== 'upstream_timeout') {
       this.logger.warn(
         {
-          ...requestField(requestId),
+          ...requestLogField(requestId),
           upstream: this.host,
           code: error.code,
           detail: describeCause(error.cause),
@@ -212,9 +213,4 @@ function describeCause(cause: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return parts.length > 0 ? parts.join(' <- ') : undefined;
-}
-
-/** The `req` field of a log line about one gateway request. */
-function requestField(requestId: string | undefined): { req: { id: string } } | undefined {
-  return requestId === undefined ? undefined : { req: { id: requestId } };
 }

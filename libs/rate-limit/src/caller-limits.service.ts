@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 import { GatewayMetrics } from '@gateway/metrics';
 import type { HeldLease } from '@gateway/leases';
-import type { Caller, RequestContext } from '@gateway/request-context';
+import { requestLogField, type Caller, type RequestContext } from '@gateway/request-context';
 import type { Response } from 'express';
 
 import { KeyConcurrency } from './key-concurrency';
@@ -116,7 +116,7 @@ export class CallerLimits {
     } catch (error) {
       if (error instanceof ConcurrencyLimitError) {
         this.metrics.rateLimited.inc({ reason: 'concurrency' });
-        this.logger.log({ req: { id: ctx.requestId } }, `key ${caller.id} reached its concurrency limit`);
+        this.logger.log(requestLogField(ctx.requestId), `key ${caller.id} reached its concurrency limit`);
         throw error;
       }
       this.storeFailed(error);
@@ -150,7 +150,7 @@ export class CallerLimits {
     const wait = waitMs(limit, cost, prev, cur, decision.state);
     this.metrics.rateLimited.inc({ reason });
     this.logger.log(
-      { req: { id: ctx.requestId } },
+      requestLogField(ctx.requestId),
       `key ${caller.id} reached its ${reason} per minute limit`,
     );
     throw new RateLimitExceededError(reason, limit, Math.max(1, Math.ceil(wait / 1000)));

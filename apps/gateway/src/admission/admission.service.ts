@@ -8,7 +8,7 @@ import {
 } from '@gateway/inference';
 import { GatewayMetrics } from '@gateway/metrics';
 import { CallerLimits, estimateInputTokens } from '@gateway/rate-limit';
-import type { RequestContext } from '@gateway/request-context';
+import { requestLogField, type RequestContext } from '@gateway/request-context';
 import type { Response } from 'express';
 
 /**
@@ -66,7 +66,7 @@ export class AdmissionService {
     if (!mayUseModel(ctx.caller, entry.id, this.catalog)) {
       this.metrics.authRejections.inc({ reason: 'model_not_allowed' });
       this.logger.warn(
-        { req: { id: ctx.requestId } },
+        requestLogField(ctx.requestId),
         `key ${ctx.caller?.id ?? '?'} asked for a model it may not use`,
       );
       throw new ModelNotAllowedError(entry.id);

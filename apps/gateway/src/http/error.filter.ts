@@ -6,12 +6,11 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import { maybeContextOf } from '@gateway/request-context';
+import { maybeContextOf, requestLogField } from '@gateway/request-context';
 import type { Request, Response } from 'express';
 
 import { apiFamilyOf, errorBodyFor } from './error-body';
 import { toApiError } from './error-mapping';
-import { requestField } from './logging';
 import { sendJson } from './json-response';
 
 /** Every error of every route ends here and leaves as a stable JSON body in the route's shape. */
@@ -26,7 +25,7 @@ export class ErrorFilter implements ExceptionFilter {
     const error = toApiError(exception);
     const ctx = maybeContextOf(req);
     if (error.code === 'internal_error') {
-      this.logger.error({ err: exception, ...requestField(ctx?.requestId) }, 'unhandled error');
+      this.logger.error({ err: exception, ...requestLogField(ctx?.requestId) }, 'unhandled error');
     }
     if (res.headersSent || res.destroyed) {
       // A stream already started reports its own failure in-band; there is nothing left to send.

@@ -26,8 +26,3 @@ export function loggerParams(config: GatewayConfig): Params {
     forRoutes: [],
   };
 }
-
-/** The `req` field of a log line about one request. */
-export function requestField(requestId: string | undefined): { req: { id: string } } | undefined {
-  return requestId === undefined ? undefined : { req: { id: requestId } };
-}

@@ -2,11 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 import type { GenerationEvent } from '@gateway/inference';
 import { GatewayMetrics } from '@gateway/metrics';
-import type { RequestContext } from '@gateway/request-context';
+import { requestLogField, type RequestContext } from '@gateway/request-context';
 import type { Response } from 'express';
 
 import { toApiError } from './error-mapping';
-import { requestField } from './logging';
 import { SERVER_TIMING_HEADER, streamCommitTiming } from './server-timing';
 import type { SseDialect } from './sse-dialect';
 import { SseWriter } from './sse-writer';
@@ -72,7 +71,7 @@ export class SseStreamer {
     const apiError = toApiError(error);
     ctx.outcome = apiError.spec.outcome;
     if (apiError.code === 'internal_error') {
-      this.logger.error({ err: error, ...requestField(ctx.requestId) }, 'stream failed');
+      this.logger.error({ err: error, ...requestLogField(ctx.requestId) }, 'stream failed');
     }
     if (!writer.closed) {
       for (const frame of [dialect.errorFrame(apiError, ctx.requestId)].flat()) {

@@ -2,12 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 import type { GenerationEvent } from '@gateway/inference';
 import { GatewayMetrics } from '@gateway/metrics';
-import type { RequestContext } from '@gateway/request-context';
+import { requestLogField, type RequestContext } from '@gateway/request-context';
 import type { Response } from 'express';
 
 import type { ApiError } from '../http/api-error';
 import { toApiError } from '../http/error-mapping';
-import { requestField } from '../http/logging';
 import { SERVER_TIMING_HEADER, streamCommitTiming } from '../http/server-timing';
 import { STILL_WAITING, withinMs } from '../http/within-ms';
 import { NdjsonWriter } from './ndjson-writer';
@@ -58,7 +57,7 @@ export class NdjsonStreamer {
       const apiError = toApiError(error);
       ctx.outcome = apiError.spec.outcome;
       if (apiError.code === 'internal_error') {
-        this.logger.error({ err: error, ...requestField(ctx.requestId) }, 'stream failed');
+        this.logger.error({ err: error, ...requestLogField(ctx.requestId) }, 'stream failed');
       }
       await writer.send(dialect.errorLine(apiError));
     } finally {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CallerMetrics, GatewayMetrics } from '@gateway/metrics';
 import { CallerLimits } from '@gateway/rate-limit';
-import type { RequestContext } from '@gateway/request-context';
+import { requestLogField, type RequestContext } from '@gateway/request-context';
 import type { RequestOutcome } from '@gateway/errors';
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
@@ -75,7 +75,7 @@ export class RequestEnd {
     }
     logger.info(
       {
-        req: { id: ctx.requestId },
+        ...requestLogField(ctx.requestId),
         method: req.method,
         path,
         route: ctx.route,
