@@ -1,8 +1,9 @@
 /**
  * `npm run bench:overhead`: what the gateway costs next to the least a proxy can cost, in one run on one
- * machine. Four targets answer the same requests: the fake Ollama itself, a bare Node proxy in front of
- * it, a Nest + Express hello-world route (the framework's own ceiling, no upstream) and the gateway in
- * front of the same fake Ollama. Each is measured at saturation (autocannon, 50 connections), one request
+ * machine. Five targets answer the same requests: the fake Ollama itself, a bare Node proxy in front of
+ * it, a Nest + Express hello-world route (the framework's own ceiling, no upstream), a Nest + Express
+ * route that proxies generations with nothing else (the framework's ceiling for this gateway's work)
+ * and the gateway in front of the same fake Ollama. Each is measured at saturation (autocannon, 50 connections), one request
  * at a time on a keep-alive connection (added latency vs direct) and, streaming, until the first token.
  * Every server runs in its own process; only ratios within one run mean anything.
  */
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
   const ollama = await startChildServer('fake-ollama-server.ts');
   const proxy = await startChildServer('bare-proxy.ts', { UPSTREAM_URL: ollama.url });
   const hello = await startChildServer('nest-hello.ts');
+  const nestProxy = await startChildServer('nest-proxy.ts', { UPSTREAM_URL: ollama.url, MODEL_NAME: BENCH_MODEL });
   const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV);
   // BENCH_BASELINE_DIST: another build of the gateway (e.g. from before a change), measured alongside.
   const baseline = BASELINE_DIST
@@ -131,20 +133,28 @@ async function main(): Promise<void> {
       body: { prompt: PROMPT },
       pid: hello.process.pid,
     },
+    {
+      name: 'Nest + Express proxy',
+      url: `${nestProxy.url}/v1/generate`,
+      body: { prompt: PROMPT, max_tokens: 64 },
+      streamBody: { prompt: PROMPT, max_tokens: 64, stream: true },
+      pid: nestProxy.process.pid,
+    },
     ...(baseline ? [gatewayTarget('gateway, baseline build', baseline)] : []),
     gatewayTarget('gateway', gateway),
   ].filter((target) => !ONLY || ONLY.some((name) => target.name.includes(name)));
   try {
     report(targets, await measureAll(targets));
   } finally {
-    await Promise.all([gateway.stop(), baseline?.stop(), hello.stop(), proxy.stop()]);
+    await Promise.all([gateway.stop(), baseline?.stop(), hello.stop(), nestProxy.stop(), proxy.stop()]);
     await ollama.stop();
   }
 }
 
 function report(targets: Target[], results: Measured[]): void {
   const direct = results[targets.findIndex((t) => t.name.includes('direct'))];
-  const proxy = results[targets.findIndex((t) => t.name.includes('proxy'))];
+  const proxy = results[targets.findIndex((t) => t.name === 'bare Node proxy')];
+  const nestProxy = results[targets.findIndex((t) => t.name === 'Nest + Express proxy')];
   const cell = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
   console.log(
     `\n${CONNECTIONS} connections x ${DURATION_S} s for req/s; ${SEQUENTIAL} sequential keep-alive requests ` +
@@ -184,6 +194,13 @@ function report(targets: Target[], results: Measured[]): void {
         `(the server process alone: what throughput would be on a machine where the load generator ` +
         `and the upstream do not share its cores)`,
     );
+    if (nestProxy) {
+      console.log(
+        `gateway / Nest + Express proxy: ${(gateway.rps / nestProxy.rps).toFixed(2)}x the throughput, ` +
+          `${(gateway.cpuUs / nestProxy.cpuUs).toFixed(2)}x the CPU per request (what the product adds to ` +
+          `the least this framework costs for the same work)`,
+      );
+    }
     const p50 = gateway.p50 - direct.p50;
     const p99 = gateway.p99 - direct.p99;
     const ttft = gateway.ttft50 - direct.ttft50;
