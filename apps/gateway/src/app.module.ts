@@ -1,4 +1,4 @@
-import { Module, ValidationPipe } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthGuard, AuthModule } from '@gateway/auth';
 import { ConfigModule, GatewayConfig } from '@gateway/config';
@@ -18,6 +18,7 @@ import { StartupReportService } from './lifecycle/startup-report.service';
 import { OllamaApiModule } from './ollama-api/ollama-api.module';
 import { OpenAiModule } from './openai/openai.module';
 import { RequestEnd } from './pipeline/request-end';
+import { GatewayValidationPipe } from './http/gateway-validation.pipe';
 import { JsonBodyGuard } from './pipeline/json-body.guard';
 import { RequestEntryMiddleware } from './pipeline/request-entry.middleware';
 import { RouteContextGuard } from './pipeline/route-context.guard';
@@ -61,15 +62,7 @@ import { ResponsesModule } from './responses/responses.module';
     { provide: APP_GUARD, useClass: JsonBodyGuard },
     {
       provide: APP_PIPE,
-      useValue: new ValidationPipe({
-        whitelist: true,
-        forbidNonWhitelisted: true,
-        forbidUnknownValues: true,
-        // One message per bad field: a body with thousands of bad elements must not cost thousands.
-        stopAtFirstError: true,
-        transform: true,
-        transformOptions: { enableImplicitConversion: false },
-      }),
+      useValue: new GatewayValidationPipe(),
     },
   ],
 })
