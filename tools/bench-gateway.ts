@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 
 import { freePort } from '../test/fixtures/free-port';
+import { imageCommand } from './image-command';
 
 export interface BenchGateway {
   url: string;
@@ -23,8 +24,9 @@ export async function startBuiltGateway(
   dist = process.env.GATEWAY_DIST ?? resolve(__dirname, '../dist'),
 ): Promise<BenchGateway> {
   const port = await freePort();
-  // e.g. GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load.
-  const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // Node's flags as the production image sets them, unless GATEWAY_NODE_ARGS replaces them (e.g.
+  // "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load, or "" for Node's defaults).
+  const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? imageCommand().nodeFlags;
   // `dist`: this build, or another to compare against (e.g. a copy of dist/ from before a change).
   const main = resolve(dist, 'apps/gateway/src/main.js');
   const child = spawn(process.execPath, [...nodeArgs, main], {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 
 import { postLoad, startBuiltOllamaGateway } from './bench-gateway';
 import { GATEWAY_BENCH_ENV } from './bench-overhead-env';
+import { imageCommand } from './image-command';
 import { startChildServer } from './bench/child-server';
 import { summariseCpuProfile } from './bench/cpu-profile-summary';
 import { BENCH_MODEL } from './bench/fake-ollama-server';
@@ -29,7 +30,7 @@ const newest = (suffix: string): string | undefined =>
 
 async function main(): Promise<void> {
   mkdirSync(DIR, { recursive: true });
-  process.env.GATEWAY_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${DIR} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${DIR}`;
+  process.env.GATEWAY_NODE_ARGS = `${imageCommand().nodeFlags.join(' ')} --cpu-prof --cpu-prof-dir=${DIR} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${DIR}`;
   const ollama = await startChildServer('fake-ollama-server.ts');
   const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV);
   let requests = 0;

@@ -4,16 +4,12 @@ import { join } from 'node:path';
 
 import { startGatewayProcess, type GatewayProcess } from '../../../apps/gateway/test/support/gateway-process';
 import { freePort } from '../../../test/fixtures/free-port';
-import { readRepoFile, REPO_ROOT } from './render';
+import { imageCommand } from '../../../tools/image-command';
+import { REPO_ROOT } from './render';
 
 /** The entry point the image runs: the last element of the Dockerfile's exec-form CMD. */
 export function dockerfileEntry(): string {
-  const cmd = /^CMD \[(.*)\]$/m.exec(readRepoFile('Dockerfile'))?.[1];
-  const args = cmd ? (JSON.parse(`[${cmd}]`) as string[]) : [];
-  if (args[0] !== 'node' || args.length !== 2) {
-    throw new Error(`Dockerfile CMD must be ["node", "<entry>"], got ${cmd}`);
-  }
-  return args[1];
+  return imageCommand().entry;
 }
 
 /** Builds the gateway when its compiled entry point is missing (a fresh clone). */
@@ -50,7 +46,7 @@ export async function startGateway(
       API_KEYS_FILE: apiKeysFile,
       DRAIN_TIMEOUT_MS: '2000',
     },
-    { entry, timeoutMs: 30_000 },
+    { entry, nodeArgs: imageCommand().nodeFlags, timeoutMs: 30_000 },
   );
 }
 
