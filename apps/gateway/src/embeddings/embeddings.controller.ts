@@ -4,7 +4,6 @@ import { Ctx, SpeaksApi, type RequestContext } from '@gateway/request-context';
 import type { Response } from 'express';
 
 import { AdmissionService } from '../admission/admission.service';
-import { clientAbortSignal } from '../http/client-abort-signal';
 import { OpenAiParamError } from '../openai/openai-param.error';
 import { EmbeddingsRequestDto } from './dto/embeddings-request.dto';
 import { inputCount, toEmbeddingInput, toOpenAiEmbeddings } from './embeddings.mapping';
@@ -43,7 +42,7 @@ export class EmbeddingsController {
         contextLength: entry.contextLength,
       };
     });
-    const result = await this.embeddings.embed(ctx, request, clientAbortSignal(res));
+    const result = await this.embeddings.embed(ctx, request);
     return toOpenAiEmbeddings(result, ctx.model ?? body.model, body.encoding_format ?? 'float');
   }
 }

@@ -24,11 +24,7 @@ export class EmbeddingsService {
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  async embed(
-    ctx: RequestContext,
-    request: EmbeddingRequest,
-    callerSignal: AbortSignal,
-  ): Promise<EmbeddingResult> {
+  async embed(ctx: RequestContext, request: EmbeddingRequest): Promise<EmbeddingResult> {
     if (!this.provider.embed) {
       throw new UnsupportedParameterError('model', `the ${this.provider.backendName} backend cannot embed`);
     }
@@ -38,8 +34,9 @@ export class EmbeddingsService {
       () => abort.abort(new UpstreamTimeoutError('first_token', timeoutMs)),
       timeoutMs,
     );
-    const onCallerGone = (): void => abort.abort(new GenerationCancelledError('the client disconnected'));
-    callerSignal.addEventListener('abort', onCallerGone, { once: true });
+    const stopWatchingClient = ctx.onClientGone(() =>
+      abort.abort(new GenerationCancelledError('the client disconnected')),
+    );
     const started = performance.now();
     try {
       const result = await this.provider.embed(request, { signal: abort.signal, requestId: ctx.requestId });
@@ -53,7 +50,7 @@ export class EmbeddingsService {
       throw abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : error;
     } finally {
       clearTimeout(timer);
-      callerSignal.removeEventListener('abort', onCallerGone);
+      stopWatchingClient();
       ctx.upstreamMs += performance.now() - started;
     }
   }

@@ -3,7 +3,6 @@ import type { GenerationRequest, GenerationResult } from '@gateway/inference';
 import type { RequestContext } from '@gateway/request-context';
 import type { Response } from 'express';
 
-import { clientAbortSignal } from '../http/client-abort-signal';
 import { completedTiming, SERVER_TIMING_HEADER } from '../http/server-timing';
 import type { SseDialect } from '../http/sse-dialect';
 import { SseStreamer } from '../http/sse-streamer';
@@ -27,13 +26,12 @@ export class GenerationResponder {
     request: GenerationRequest,
     answer: GenerationAnswer,
   ): Promise<void> {
-    const signal = clientAbortSignal(res);
     try {
       if ('stream' in answer) {
-        const events = this.generation.stream(ctx, request, signal);
+        const events = this.generation.stream(ctx, request);
         return await this.sse.relay(ctx, res, events, answer.stream);
       }
-      const result = await this.generation.generate(ctx, request, signal);
+      const result = await this.generation.generate(ctx, request);
       const body = answer.json(result);
       stampTiming(ctx, res);
       sendJson(res, 200, body);

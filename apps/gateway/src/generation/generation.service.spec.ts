@@ -138,7 +138,7 @@ describe('GenerationService', () => {
   it('returns the joined text and counts prompt and completion tokens once', async () => {
     const provider = new ScriptedProvider([{ delta: 'a' }, { delta: 'b' }, { delta: 'c' }, { done: {} }]);
     const { service, metrics } = setup(provider);
-    const result = await service.generate(context(), REQUEST, new AbortController().signal);
+    const result = await service.generate(context(), REQUEST);
     expect(result).toMatchObject({ text: 'abc', usage: { promptTokens: 5, completionTokens: 3 } });
     const labels = { route: ROUTE, model: MODEL };
     expect(await counter(metrics.promptTokens, labels)).toBe(5);
@@ -152,7 +152,7 @@ describe('GenerationService', () => {
     it('first-token timeout -> UpstreamTimeoutError(first_token), even when the backend ignores its signal', async () => {
       const provider = new ScriptedProvider(['hang'], false);
       const { service, metrics } = setup(provider, { FIRST_TOKEN_TIMEOUT_MS: '30' });
-      const error = await failure(service.generate(context(), REQUEST, new AbortController().signal));
+      const error = await failure(service.generate(context(), REQUEST));
       expect(error).toBeInstanceOf(UpstreamTimeoutError);
       expect(error).toMatchObject({ phase: 'first_token', afterMs: 30 });
       expect(await counter(metrics.cancellations, cancelled('timeout'))).toBe(1);
@@ -162,18 +162,16 @@ describe('GenerationService', () => {
     it('idle timeout once tokens flowed -> UpstreamTimeoutError(idle)', async () => {
       const provider = new ScriptedProvider([{ delta: 'a' }, 'hang'], false);
       const { service } = setup(provider, { FIRST_TOKEN_TIMEOUT_MS: '10000', IDLE_TIMEOUT_MS: '30' });
-      const error = await failure(service.generate(context(), REQUEST, new AbortController().signal));
+      const error = await failure(service.generate(context(), REQUEST));
       expect(error).toMatchObject({ phase: 'idle', afterMs: 30 });
     });
 
     it('a slow first token does not count against the idle timeout', async () => {
       const provider = new ScriptedProvider([{ waitMs: 60 }, { delta: 'a' }, { done: {} }]);
       const { service } = setup(provider, { FIRST_TOKEN_TIMEOUT_MS: '5000', IDLE_TIMEOUT_MS: '20' });
-      await expect(service.generate(context(), REQUEST, new AbortController().signal)).resolves.toMatchObject(
-        {
-          text: 'a',
-        },
-      );
+      await expect(service.generate(context(), REQUEST)).resolves.toMatchObject({
+        text: 'a',
+      });
     });
 
     it('total deadline -> UpstreamTimeoutError(total) while tokens keep coming', async () => {
@@ -183,7 +181,7 @@ describe('GenerationService', () => {
       ]).flat();
       const provider = new ScriptedProvider(trickle);
       const { service } = setup(provider, { IDLE_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '60' });
-      const error = await failure(service.generate(context(), REQUEST, new AbortController().signal));
+      const error = await failure(service.generate(context(), REQUEST));
       expect(error).toMatchObject({ phase: 'total', afterMs: 60 });
       expect(provider.signals[0].reason).toBe(error);
     });
@@ -194,7 +192,7 @@ describe('GenerationService', () => {
       const provider = new ScriptedProvider([{ delta: 'a' }, 'hang'], false);
       const drain = new DrainState();
       const { service, metrics } = setup(provider, {}, drain);
-      const pending = service.generate(context(), REQUEST, new AbortController().signal);
+      const pending = service.generate(context(), REQUEST);
       setTimeout(() => drain.expire(), 20);
       expect(await failure(pending)).toBeInstanceOf(ShuttingDownError);
       expect(provider.signals[0].aborted).toBe(true);
@@ -206,7 +204,7 @@ describe('GenerationService', () => {
       const drain = new DrainState();
       drain.expire();
       const { service } = setup(provider, {}, drain);
-      const error = await failure(service.generate(context(), REQUEST, new AbortController().signal));
+      const error = await failure(service.generate(context(), REQUEST));
       expect(error).toBeInstanceOf(ShuttingDownError);
     });
   });
@@ -215,9 +213,9 @@ describe('GenerationService', () => {
     it('caller abort -> GenerationCancelledError, the backend signal fires and the metric counts a disconnect', async () => {
       const provider = new ScriptedProvider([{ delta: 'a' }, 'hang']);
       const { service, metrics } = setup(provider);
-      const caller = new AbortController();
-      const pending = service.generate(context(), REQUEST, caller.signal);
-      setTimeout(() => caller.abort(), 20);
+      const ctx = context();
+      const pending = service.generate(ctx, REQUEST);
+      setTimeout(() => ctx.clientGone(), 20);
       expect(await failure(pending)).toBeInstanceOf(GenerationCancelledError);
       expect(provider.signals[0].aborted).toBe(true);
       expect(await counter(metrics.cancellations, cancelled('client_disconnect'))).toBe(1);
@@ -227,26 +225,34 @@ describe('GenerationService', () => {
     it('caller abort ends the call even when the backend ignores its signal', async () => {
       const provider = new ScriptedProvider(['hang'], false);
       const { service } = setup(provider);
-      const caller = new AbortController();
-      const pending = service.generate(context(), REQUEST, caller.signal);
-      setTimeout(() => caller.abort(), 20);
+      const ctx = context();
+      const pending = service.generate(ctx, REQUEST);
+      setTimeout(() => ctx.clientGone(), 20);
       expect(await failure(pending)).toBeInstanceOf(GenerationCancelledError);
+    });
+
+    it('a client leaving after the answer is complete cancels nothing', async () => {
+      const provider = new ScriptedProvider([{ delta: 'a' }, { done: {} }]);
+      const { service, metrics } = setup(provider);
+      const ctx = context();
+      await service.generate(ctx, REQUEST);
+      ctx.clientGone();
+      expect(provider.signals[0].aborted).toBe(false);
+      expect(await counter(metrics.cancellations, cancelled('client_disconnect'))).toBe(0);
     });
 
     it('a caller already gone never waits on the backend', async () => {
       const provider = new ScriptedProvider(['hang'], false);
       const { service } = setup(provider);
-      const caller = new AbortController();
-      caller.abort();
-      expect(await failure(service.generate(context(), REQUEST, caller.signal))).toBeInstanceOf(
-        GenerationCancelledError,
-      );
+      const ctx = context();
+      ctx.clientGone();
+      expect(await failure(service.generate(ctx, REQUEST))).toBeInstanceOf(GenerationCancelledError);
     });
 
     it('a consumer that stops reading closes the backend stream and counts no token', async () => {
       const provider = new ScriptedProvider([{ delta: 'a' }, { delta: 'b' }, { done: {} }]);
       const { service, metrics } = setup(provider);
-      for await (const event of service.stream(context(), REQUEST, new AbortController().signal)) {
+      for await (const event of service.stream(context(), REQUEST)) {
         expect(event).toEqual({ type: 'delta', text: 'a' });
         break;
       }
@@ -261,9 +267,7 @@ describe('GenerationService', () => {
     it('a stream that ends without done -> UpstreamProtocolError', async () => {
       const provider = new ScriptedProvider([{ delta: 'a' }, { delta: 'b' }]);
       const { service, metrics } = setup(provider);
-      expect(
-        await failure(service.generate(context(), REQUEST, new AbortController().signal)),
-      ).toBeInstanceOf(UpstreamProtocolError);
+      expect(await failure(service.generate(context(), REQUEST))).toBeInstanceOf(UpstreamProtocolError);
       expect(await counter(metrics.completionTokens, {})).toBe(0);
     });
 
@@ -278,7 +282,7 @@ describe('GenerationService', () => {
       }
       const provider = new FailingProvider([]);
       const { service, metrics } = setup(provider);
-      expect(await failure(service.generate(context(), REQUEST, new AbortController().signal))).toBe(boom);
+      expect(await failure(service.generate(context(), REQUEST))).toBe(boom);
       expect(await counter(metrics.cancellations, {})).toBe(0);
     });
   });

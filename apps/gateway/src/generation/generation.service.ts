@@ -33,30 +33,27 @@ export class GenerationService {
     private readonly drain: DrainState,
   ) {}
 
-  generate(
-    ctx: RequestContext,
-    request: GenerationRequest,
-    callerSignal: AbortSignal,
-  ): Promise<GenerationResult> {
-    return collectStream(this.stream(ctx, request, callerSignal));
+  generate(ctx: RequestContext, request: GenerationRequest): Promise<GenerationResult> {
+    return collectStream(this.stream(ctx, request));
   }
 
   /** Writes the request's timings, usage and streamed-token count into `ctx` as they happen. */
-  async *stream(
-    ctx: RequestContext,
-    request: GenerationRequest,
-    callerSignal: AbortSignal,
-  ): AsyncGenerator<GenerationEvent> {
+  async *stream(ctx: RequestContext, request: GenerationRequest): AsyncGenerator<GenerationEvent> {
     const labels = { route: ctx.route, model: request.model };
+    // Every reason to stop (client gone, a deadline, the drain) goes through `stop`: it aborts the
+    // backend call and rejects the event being awaited, with no event listener of our own.
     const abort = new AbortController();
-    const onCallerGone = (): void => abort.abort(new GenerationCancelledError('the client disconnected'));
-    if (callerSignal.aborted) {
-      onCallerGone();
-    }
-    callerSignal.addEventListener('abort', onCallerGone, { once: true });
+    let rejectPending: ((reason: unknown) => void) | undefined;
+    const stop = (reason: InferenceError): void => {
+      abort.abort(reason);
+      rejectPending?.(reason);
+    };
+    const stopWatchingClient = ctx.onClientGone(() =>
+      stop(new GenerationCancelledError('the client disconnected')),
+    );
     // At the drain deadline the generation ends with ShuttingDownError: a terminal event, never a cut.
-    const stopWatchingDrain = this.drain.onDeadline((error) => abort.abort(error));
-    const deadlines = new StreamDeadlines(this.config.timeouts, (error) => abort.abort(error));
+    const stopWatchingDrain = this.drain.onDeadline(stop);
+    const deadlines = new StreamDeadlines(this.config.timeouts, stop);
     const started = performance.now();
     ctx.upstreamStartedAt ??= started;
     const traced = ctx.trace?.generation(request);
@@ -76,7 +73,17 @@ export class GenerationService {
         onAttempt: traced?.onAttempt,
       })
       [Symbol.asyncIterator]();
-    const nextEvent = abortableNext(iterator, abort.signal);
+    // `iterator.next()`, rejected as soon as the generation is stopped: timeouts and disconnects stay
+    // prompt even if a backend ignores its signal.
+    const nextEvent = (): Promise<IteratorResult<GenerationEvent>> => {
+      if (abort.signal.aborted) {
+        return Promise.reject(abort.signal.reason as Error);
+      }
+      return new Promise((resolve, reject) => {
+        rejectPending = reject;
+        iterator.next().then(resolve, reject);
+      });
+    };
     deadlines.start();
     try {
       while (true) {
@@ -114,7 +121,7 @@ export class GenerationService {
       throw failure;
     } finally {
       deadlines.stop();
-      callerSignal.removeEventListener('abort', onCallerGone);
+      stopWatchingClient();
       stopWatchingDrain();
       if (!finished) {
         this.recordCancellation(labels, abort.signal);
@@ -156,25 +163,6 @@ export class GenerationService {
       this.metrics.cancellations.inc({ ...labels, reason: 'shutdown' });
     }
   }
-}
-
-/**
- * `iterator.next()`, rejected with the signal's reason as soon as it aborts: timeouts and disconnects
- * stay prompt even if a backend ignores its signal. One listener for the whole stream, rather than a
- * race per event that would leave a reaction on a shared promise for every token relayed.
- */
-function abortableNext<T>(iterator: AsyncIterator<T>, signal: AbortSignal): () => Promise<IteratorResult<T>> {
-  let rejectPending: ((reason: unknown) => void) | undefined;
-  signal.addEventListener('abort', () => rejectPending?.(signal.reason), { once: true });
-  return () => {
-    if (signal.aborted) {
-      return Promise.reject(signal.reason as Error);
-    }
-    return new Promise<IteratorResult<T>>((resolve, reject) => {
-      rejectPending = reject;
-      iterator.next().then(resolve, reject);
-    });
-  };
 }
 
 /** Usage the backend reported, summed over the request's generations (per-key token settlement). */

@@ -6,7 +6,6 @@ import type { Response } from 'express';
 
 import { AdmissionService } from '../admission/admission.service';
 import { EmbeddingsService } from '../embeddings/embeddings.service';
-import { clientAbortSignal } from '../http/client-abort-signal';
 import { OllamaEmbeddingsRequestDto, OllamaEmbedRequestDto } from './dto/ollama-embed-request.dto';
 import { OllamaParamError } from './ollama-param.error';
 
@@ -77,6 +76,6 @@ export class OllamaEmbedController {
         contextLength: entry.contextLength,
       };
     });
-    return this.embeddings.embed(ctx, request, clientAbortSignal(res));
+    return this.embeddings.embed(ctx, request);
   }
 }

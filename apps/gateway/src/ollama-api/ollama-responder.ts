@@ -5,7 +5,6 @@ import type { Response } from 'express';
 
 import { stampTiming } from '../generation/generation-responder';
 import { GenerationService } from '../generation/generation.service';
-import { clientAbortSignal } from '../http/client-abort-signal';
 import { NdjsonStreamer } from './ndjson-streamer';
 import { OllamaNdjsonDialect } from './ollama-ndjson.dialect';
 import type { OllamaAnswer } from './ollama-response.mapping';
@@ -26,12 +25,11 @@ export class OllamaResponder {
     answer: OllamaAnswer,
     stream: boolean,
   ): Promise<void> {
-    const signal = clientAbortSignal(res);
     if (stream) {
-      const events = this.generation.stream(ctx, request, signal);
+      const events = this.generation.stream(ctx, request);
       return this.ndjson.relay(ctx, res, events, new OllamaNdjsonDialect(answer));
     }
-    const result = await this.generation.generate(ctx, request, signal);
+    const result = await this.generation.generate(ctx, request);
     const body = answer.final(result, result.text, result.toolCalls);
     stampTiming(ctx, res);
     sendJson(res, 200, body);

@@ -18,8 +18,14 @@ export class RequestEntryMiddleware implements NestMiddleware {
     const ctx = new RequestContext(assignRequestId(req, res));
     ctx.trace = this.tracing.start(req, ctx.requestId, ctx.startedAt);
     attachContext(req, ctx);
-    // 'close' fires once for every response, finished or cut off.
-    res.once('close', () => this.end.finish(req, res, ctx));
+    // 'close' fires once for every response, finished or cut off. (`req`'s close fires as soon as the
+    // body is read, so the response's is the one that says whether the client left early.)
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        ctx.clientGone();
+      }
+      this.end.finish(req, res, ctx);
+    });
     next();
   }
 }
