@@ -13,7 +13,7 @@ import { join } from 'node:path';
 
 import type autocannon from 'autocannon';
 
-import { postLoad, startBuiltOllamaGateway } from './bench-gateway';
+import { postLoad, startBuiltOllamaGateway, type BenchGateway } from './bench-gateway';
 import { GATEWAY_BENCH_ENV } from './bench-overhead-env';
 import { startChildServer } from './bench/child-server';
 import { BENCH_MODEL, FIRST_TOKEN } from './bench/fake-ollama-server';
@@ -28,6 +28,7 @@ const STREAMED = Number(process.env.BENCH_STREAMED ?? 300);
 const CHART = process.env.BENCH_CHART ?? join(tmpdir(), 'bench-overhead.svg');
 const ONLY = process.env.BENCH_TARGETS?.split(',');
 const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
+const V8_DEFAULTS = process.env.BENCH_V8_DEFAULTS === '1';
 const PROMPT = 'Explain Kubernetes in simple terms:';
 
 interface Target {
@@ -98,12 +99,17 @@ async function main(): Promise<void> {
   const ollama = await startChildServer('fake-ollama-server.ts');
   const proxy = await startChildServer('bare-proxy.ts', { UPSTREAM_URL: ollama.url });
   const hello = await startChildServer('nest-hello.ts');
-  const nestProxy = await startChildServer('nest-proxy.ts', { UPSTREAM_URL: ollama.url, MODEL_NAME: BENCH_MODEL });
+  const nestProxy = await startChildServer('nest-proxy.ts', {
+    UPSTREAM_URL: ollama.url,
+    MODEL_NAME: BENCH_MODEL,
+  });
   const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV);
   // BENCH_BASELINE_DIST: another build of the gateway (e.g. from before a change), measured alongside.
   const baseline = BASELINE_DIST
     ? await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV, BASELINE_DIST)
     : undefined;
+  // BENCH_V8_DEFAULTS=1: the same build again with V8's default heap settings instead of the image's.
+  const defaults = V8_DEFAULTS ? await startWithV8Defaults(ollama.url) : undefined;
   const native = { model: BENCH_MODEL, prompt: PROMPT };
   const gatewayTarget = (name: string, { url, pid }: { url: string; pid?: number }): Target => ({
     name,
@@ -141,13 +147,35 @@ async function main(): Promise<void> {
       pid: nestProxy.process.pid,
     },
     ...(baseline ? [gatewayTarget('gateway, baseline build', baseline)] : []),
+    ...(defaults ? [gatewayTarget('gateway, V8 defaults', defaults)] : []),
     gatewayTarget('gateway', gateway),
   ].filter((target) => !ONLY || ONLY.some((name) => target.name.includes(name)));
   try {
     report(targets, await measureAll(targets));
   } finally {
-    await Promise.all([gateway.stop(), baseline?.stop(), hello.stop(), nestProxy.stop(), proxy.stop()]);
+    await Promise.all([
+      gateway.stop(),
+      baseline?.stop(),
+      defaults?.stop(),
+      hello.stop(),
+      nestProxy.stop(),
+      proxy.stop(),
+    ]);
     await ollama.stop();
+  }
+}
+
+async function startWithV8Defaults(ollamaUrl: string): Promise<BenchGateway> {
+  const imageFlags = process.env.GATEWAY_NODE_ARGS;
+  process.env.GATEWAY_NODE_ARGS = '';
+  try {
+    return await startBuiltOllamaGateway(ollamaUrl, BENCH_MODEL, GATEWAY_BENCH_ENV);
+  } finally {
+    if (imageFlags === undefined) {
+      delete process.env.GATEWAY_NODE_ARGS;
+    } else {
+      process.env.GATEWAY_NODE_ARGS = imageFlags;
+    }
   }
 }
 
