@@ -28,7 +28,7 @@ const STREAMED = Number(process.env.BENCH_STREAMED ?? 300);
 const CHART = process.env.BENCH_CHART ?? join(tmpdir(), 'bench-overhead.svg');
 const ONLY = process.env.BENCH_TARGETS?.split(',');
 const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
-const V8_DEFAULTS = process.env.BENCH_V8_DEFAULTS === '1';
+const VARIANT_NODE_ARGS = process.env.BENCH_VARIANT_NODE_ARGS;
 const PROMPT = 'Explain Kubernetes in simple terms:';
 
 interface Target {
@@ -108,8 +108,9 @@ async function main(): Promise<void> {
   const baseline = BASELINE_DIST
     ? await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV, BASELINE_DIST)
     : undefined;
-  // BENCH_V8_DEFAULTS=1: the same build again with V8's default heap settings instead of the image's.
-  const defaults = V8_DEFAULTS ? await startWithV8Defaults(ollama.url) : undefined;
+  // BENCH_VARIANT_NODE_ARGS: the same build again, with these Node flags (e.g. V8 heap settings).
+  const variant =
+    VARIANT_NODE_ARGS === undefined ? undefined : await startWithNodeArgs(ollama.url, VARIANT_NODE_ARGS);
   const native = { model: BENCH_MODEL, prompt: PROMPT };
   const gatewayTarget = (name: string, { url, pid }: { url: string; pid?: number }): Target => ({
     name,
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
       pid: nestProxy.process.pid,
     },
     ...(baseline ? [gatewayTarget('gateway, baseline build', baseline)] : []),
-    ...(defaults ? [gatewayTarget('gateway, V8 defaults', defaults)] : []),
+    ...(variant ? [gatewayTarget('gateway, variant flags', variant)] : []),
     gatewayTarget('gateway', gateway),
   ].filter((target) => !ONLY || ONLY.some((name) => target.name.includes(name)));
   try {
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
     await Promise.all([
       gateway.stop(),
       baseline?.stop(),
-      defaults?.stop(),
+      variant?.stop(),
       hello.stop(),
       nestProxy.stop(),
       proxy.stop(),
@@ -165,9 +166,9 @@ async function main(): Promise<void> {
   }
 }
 
-async function startWithV8Defaults(ollamaUrl: string): Promise<BenchGateway> {
+async function startWithNodeArgs(ollamaUrl: string, nodeArgs: string): Promise<BenchGateway> {
   const imageFlags = process.env.GATEWAY_NODE_ARGS;
-  process.env.GATEWAY_NODE_ARGS = '';
+  process.env.GATEWAY_NODE_ARGS = nodeArgs;
   try {
     return await startBuiltOllamaGateway(ollamaUrl, BENCH_MODEL, GATEWAY_BENCH_ENV);
   } finally {

@@ -3,9 +3,12 @@
  * with `--cpu-prof` against the fake Ollama, loads it (autocannon, BENCH_CONNECTIONS, BENCH_DURATION_S),
  * takes a heap snapshot right after the load, then prints self time per component (our libraries,
  * each package, Node's own layers, garbage collection) with the CPU cost per request, and the largest
- * object types on the heap. The raw files stay in BENCH_PROFILE_DIR for Chrome DevTools.
+ * object types on the heap. A second gateway is then loaded the same way under V8's sampling heap
+ * profiler (BENCH_ALLOCATION_S seconds; it slows the gateway down, hence its own run) to print the bytes
+ * each request allocates, per component and per function: what the garbage collector has to clear.
+ * The raw files stay in BENCH_PROFILE_DIR for Chrome DevTools.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,9 +19,11 @@ import { startChildServer } from './bench/child-server';
 import { summariseCpuProfile } from './bench/cpu-profile-summary';
 import { BENCH_MODEL } from './bench/fake-ollama-server';
 import { summariseHeapSnapshot } from './bench/heap-summary';
+import { summariseAllocations } from './bench/allocation-summary';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ALLOCATION_S = Number(process.env.BENCH_ALLOCATION_S ?? 5);
 const DIR = process.env.BENCH_PROFILE_DIR ?? join(tmpdir(), `gateway-profile-${Date.now()}`);
 
 const newest = (suffix: string): string | undefined =>
@@ -61,6 +66,7 @@ async function main(): Promise<void> {
       );
     }
   }
+  await profileAllocations(join(DIR, 'allocations.heapprofile'));
   const heap = newest('.heapsnapshot');
   if (heap) {
     const rows = summariseHeapSnapshot(heap);
@@ -71,6 +77,52 @@ async function main(): Promise<void> {
         `${(row.bytes / 1e6).toFixed(2).padStart(8)} MB  ${String(row.count).padStart(8)}  ${row.name}`,
       );
     }
+  }
+}
+
+/** Bytes allocated per request under load, by component and by function (sampled). */
+async function profileAllocations(output: string): Promise<void> {
+  const sampler = join(__dirname, 'bench', 'allocation-sampler.ts');
+  process.env.GATEWAY_NODE_ARGS = `${imageCommand().nodeFlags.join(' ')} -r ts-node/register/transpile-only -r ${sampler}`;
+  const ollama = await startChildServer('fake-ollama-server.ts');
+  const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, {
+    ...GATEWAY_BENCH_ENV,
+    ALLOCATION_PROFILE: output,
+  });
+  const body = { prompt: 'Explain Kubernetes in simple terms:', max_tokens: 64 };
+  let requests = 0;
+  try {
+    await postLoad(`${gateway.url}/v1/generate`, body, CONNECTIONS, 2); // warm-up, not sampled
+    process.kill(gateway.pid!, 'SIGWINCH');
+    requests = (await postLoad(`${gateway.url}/v1/generate`, body, CONNECTIONS, ALLOCATION_S)).requests.total;
+    process.kill(gateway.pid!, 'SIGWINCH');
+    await waitFor(() => existsSync(output), 30_000);
+  } finally {
+    await gateway.stop();
+    await ollama.stop();
+  }
+  const { totalBytes, components, functions } = summariseAllocations(output);
+  const perRequest = (bytes: number): string => `${(bytes / requests / 1024).toFixed(1).padStart(6)} KB`;
+  console.log(
+    `\nAllocated during ${requests} requests under the sampling heap profiler (${output}): ` +
+      `${perRequest(totalBytes).trim()} per request`,
+  );
+  for (const [name, bytes] of components.slice(0, 15)) {
+    console.log(`${perRequest(bytes)}  ${name}`);
+  }
+  console.log('largest allocating functions, per request:');
+  for (const [name, bytes] of functions.slice(0, 15)) {
+    console.log(`${perRequest(bytes)}  ${name}`);
+  }
+}
+
+async function waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) {
+      throw new Error('the allocation profile was not written in time');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
