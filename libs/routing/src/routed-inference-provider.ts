@@ -16,7 +16,7 @@ import type {
   ModelStatus,
 } from '@gateway/inference';
 
-import type { AdmissionController, AttemptVerdict, Lease } from './admission-controller';
+import type { AdmissionController, AttemptVerdict } from './admission-controller';
 import { embedWithFailover } from './embed-with-failover';
 import type { EndpointPool } from './endpoint-pool';
 import { backoffMs, isRetryable, verdictOf } from './retry-policy';
@@ -72,12 +72,53 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
       // The controller's own figure, so that Server-Timing and the queue-wait metric agree.
       options.onAdmitted?.(lease.waitedMs);
       tried.add(lease.endpoint);
-      const failure = yield* this.attempt(lease, request, options);
-      if (!failure) {
+      // One attempt, inline rather than a generator of its own: every event of an answer would pass
+      // through one more layer of promises.
+      let verdict: AttemptVerdict = 'neutral';
+      let started = false;
+      let failure: unknown;
+      let observed = false;
+      let retryable: InferenceError | undefined;
+      const observer = options.onAttempt?.(lease.endpoint.name);
+      const attemptOptions = observer
+        ? { ...options, headers: { ...options.headers, ...observer.headers } }
+        : options;
+      try {
+        for await (const event of lease.endpoint.provider.stream(request, attemptOptions)) {
+          started = true;
+          if (event.type === 'done') {
+            // Consumers may stop pulling once they have `done`, or finish their answer before they
+            // close this generator: the slot is freed and the attempt reported before handing it out.
+            verdict = 'success';
+            lease.release(verdict);
+            observer?.end(undefined, event.result);
+            observed = true;
+            yield event;
+            return;
+          }
+          yield event;
+        }
         return;
+      } catch (error) {
+        failure = error;
+        if (!(error instanceof InferenceError)) {
+          throw error;
+        }
+        const cancelled = options.signal?.aborted === true;
+        verdict = cancelled ? 'neutral' : verdictOf(error, started);
+        if (started || cancelled || !isRetryable(error)) {
+          throw error;
+        }
+        // Nothing reached the consumer: another endpoint may still be tried.
+        retryable = error;
+      } finally {
+        lease.release(verdict);
+        if (!observed) {
+          observer?.end(failure);
+        }
       }
       if (retry >= this.options.retries) {
-        throw failure;
+        throw retryable;
       }
       this.options.onRetry(lease.endpoint);
       await sleep(backoffMs(retry + 1, this.options.retryBackoffMs), options.signal);
@@ -145,55 +186,6 @@ export class RoutedInferenceProvider implements InferenceProvider, OnModuleInit,
         await backend.onApplicationShutdown?.(signal);
       }),
     );
-  }
-
-  /** Streams one attempt; returns the failure when another endpoint may still be tried. */
-  private async *attempt(
-    lease: Lease,
-    request: GenerationRequest,
-    options: GenerationOptions,
-  ): AsyncGenerator<GenerationEvent, InferenceError | undefined> {
-    let verdict: AttemptVerdict = 'neutral';
-    let started = false;
-    let failure: unknown;
-    let observed = false;
-    const observer = options.onAttempt?.(lease.endpoint.name);
-    const attemptOptions = observer
-      ? { ...options, headers: { ...options.headers, ...observer.headers } }
-      : options;
-    try {
-      for await (const event of lease.endpoint.provider.stream(request, attemptOptions)) {
-        started = true;
-        if (event.type === 'done') {
-          // Consumers may stop pulling once they have `done`, or finish their answer before they
-          // close this generator: the slot is freed and the attempt reported before handing it out.
-          verdict = 'success';
-          lease.release(verdict);
-          observer?.end(undefined, event.result);
-          observed = true;
-          yield event;
-          return undefined;
-        }
-        yield event;
-      }
-      return undefined;
-    } catch (error) {
-      failure = error;
-      if (!(error instanceof InferenceError)) {
-        throw error;
-      }
-      const cancelled = options.signal?.aborted === true;
-      verdict = cancelled ? 'neutral' : verdictOf(error, started);
-      if (started || cancelled || !isRetryable(error)) {
-        throw error;
-      }
-      return error;
-    } finally {
-      lease.release(verdict);
-      if (!observed) {
-        observer?.end(failure);
-      }
-    }
   }
 
   private backends(): Partial<BackendHooks>[] {
