@@ -81,31 +81,26 @@ export class GenerationRun {
     this.deadlines.start();
   }
 
-  /** The next event, with its bookkeeping done; `done` is the last one. */
-  async next(): Promise<GenerationEvent> {
-    const next = await this.nextFromBackend();
-    if (next.done) {
-      throw new UpstreamProtocolError('the inference stream ended before it reported completion');
+  /**
+   * The next event, with its bookkeeping done; `done` is the last one. Rejected as soon as the run is
+   * stopped, so timeouts and disconnects stay prompt even if a backend ignores its signal. (One
+   * promise per event, not an async function awaiting another: this runs for every token.)
+   */
+  next(): Promise<GenerationEvent> {
+    const { signal } = this.abort;
+    if (signal.aborted) {
+      return Promise.reject(signal.reason as Error);
     }
-    const event = next.value;
-    this.deadlines.progress();
-    if (event.type === 'delta') {
-      this.ctx.streamedTokens += 1;
-      this.traced?.delta(event.text, this.firstTokenAt === undefined);
-    }
-    // A tool call is the answer's first output as much as a text delta is.
-    if (event.type !== 'done' && this.firstTokenAt === undefined) {
-      this.firstTokenAt = performance.now();
-      this.ctx.ttftMs ??= this.firstTokenAt - this.ctx.startedAt;
-      this.deps.metrics.timeToFirstToken.observe(this.labels, (this.firstTokenAt - this.started) / 1000);
-    }
-    if (event.type === 'done') {
-      this.finished = true;
-      this.lastEventAt = performance.now();
-      this.recordUsage(event.result, this.lastEventAt);
-      addUsage(this.ctx, event.result);
-    }
-    return event;
+    return new Promise((resolve, reject) => {
+      this.rejectPending = reject;
+      this.iterator.next().then((next) => {
+        try {
+          resolve(this.observe(next));
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      }, reject);
+    });
   }
 
   /** What to throw for `error`: the reason the run was stopped, when it was, which the trace records. */
@@ -131,19 +126,29 @@ export class GenerationRun {
     this.ctx.upstreamMs += (this.lastEventAt ?? performance.now()) - this.started;
   }
 
-  /**
-   * `iterator.next()`, rejected as soon as the run is stopped: timeouts and disconnects stay prompt
-   * even if a backend ignores its signal.
-   */
-  private nextFromBackend(): Promise<IteratorResult<GenerationEvent>> {
-    const { signal } = this.abort;
-    if (signal.aborted) {
-      return Promise.reject(signal.reason as Error);
+  private observe(next: IteratorResult<GenerationEvent>): GenerationEvent {
+    if (next.done) {
+      throw new UpstreamProtocolError('the inference stream ended before it reported completion');
     }
-    return new Promise((resolve, reject) => {
-      this.rejectPending = reject;
-      this.iterator.next().then(resolve, reject);
-    });
+    const event = next.value;
+    this.deadlines.progress();
+    if (event.type === 'delta') {
+      this.ctx.streamedTokens += 1;
+      this.traced?.delta(event.text, this.firstTokenAt === undefined);
+    }
+    // A tool call is the answer's first output as much as a text delta is.
+    if (event.type !== 'done' && this.firstTokenAt === undefined) {
+      this.firstTokenAt = performance.now();
+      this.ctx.ttftMs ??= this.firstTokenAt - this.ctx.startedAt;
+      this.deps.metrics.timeToFirstToken.observe(this.labels, (this.firstTokenAt - this.started) / 1000);
+    }
+    if (event.type === 'done') {
+      this.finished = true;
+      this.lastEventAt = performance.now();
+      this.recordUsage(event.result, this.lastEventAt);
+      addUsage(this.ctx, event.result);
+    }
+    return event;
   }
 
   private recordUsage(result: GenerationResult, now: number): void {
