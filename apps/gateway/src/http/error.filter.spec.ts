@@ -170,11 +170,15 @@ describe('ErrorFilter', () => {
     expect(res.headers).toEqual({});
   });
 
-  it("keeps Terminus' readiness report as the body of a 503", () => {
+  it("keeps Terminus' readiness report as the body of a 503, without an error log line", () => {
     const report = { status: 'error', info: {}, error: { inference: { status: 'down' } }, details: {} };
-    const res = send(new ServiceUnavailableException(report), '/ready');
+    const ctx = new RequestContext('req-ready');
+    const res = send(new ServiceUnavailableException(report), '/ready', new RecordingResponse(), ctx);
     expect(res.statusCode).toBe(503);
     expect(res.body).toEqual(report);
+    // Not ready (a model still loading, a drain) is the probe's answer, not an internal error.
+    expect(Logger.prototype.error).not.toHaveBeenCalled();
+    expect(ctx.outcome).toBe('rejected');
   });
 
   it.each([

@@ -22,8 +22,20 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    const error = toApiError(exception);
     const ctx = maybeContextOf(req);
+    if (isHealthReport(exception)) {
+      // "Not ready" is the readiness route's answer, not a failure of the gateway: no error log, and
+      // counted like any other refusal that sends the caller elsewhere. Terminus' report is kept:
+      // which check failed and why.
+      if (ctx) {
+        ctx.outcome = 'rejected';
+      }
+      if (!res.headersSent) {
+        res.status(HttpStatus.SERVICE_UNAVAILABLE).json(exception.getResponse());
+      }
+      return;
+    }
+    const error = toApiError(exception);
     if (error.code === 'internal_error') {
       this.logger.error({ err: exception, ...requestLogField(ctx?.requestId) }, 'unhandled error');
     }
@@ -34,11 +46,6 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (ctx) {
       ctx.outcome = error.spec.outcome;
-    }
-    if (isHealthReport(exception)) {
-      // Readiness failures keep Terminus' report: which check failed and why.
-      res.status(HttpStatus.SERVICE_UNAVAILABLE).json(exception.getResponse());
-      return;
     }
     if (error.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(error.retryAfterSeconds));
