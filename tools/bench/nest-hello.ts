@@ -6,8 +6,8 @@
 import 'reflect-metadata';
 
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+
+import { serveNestModule } from './serve-nest-module';
 
 @Controller()
 class HelloController {
@@ -21,14 +21,4 @@ class HelloController {
 @Module({ controllers: [HelloController] })
 class HelloModule {}
 
-async function main(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(HelloModule, { logger: false });
-  app.enableShutdownHooks();
-  await app.listen(0, '127.0.0.1');
-  process.stdout.write(`listening ${await app.getUrl()}\n`);
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${String(error)}\n`);
-  process.exit(1);
-});
+serveNestModule(HelloModule);

@@ -9,10 +9,10 @@
 import 'reflect-metadata';
 
 import { Body, Controller, Module, Post, Res } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Pool } from 'undici';
+
+import { serveNestModule } from './serve-nest-module';
 
 const upstream = new Pool(process.env.UPSTREAM_URL ?? 'http://127.0.0.1:11434', { keepAliveTimeout: 30_000 });
 const MODEL = process.env.MODEL_NAME ?? 'qwen2.5:0.5b';
@@ -73,14 +73,4 @@ class ProxyController {
 @Module({ controllers: [ProxyController] })
 class ProxyModule {}
 
-async function main(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(ProxyModule, { logger: false });
-  app.enableShutdownHooks();
-  await app.listen(0, '127.0.0.1');
-  process.stdout.write(`listening ${await app.getUrl()}\n`);
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${String(error)}\n`);
-  process.exit(1);
-});
+serveNestModule(ProxyModule);

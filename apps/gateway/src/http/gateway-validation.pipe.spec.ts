@@ -10,17 +10,10 @@ import { OllamaGenerateRequestDto } from '../ollama-api/dto/ollama-generate-requ
 import { ChatCompletionRequestDto } from '../openai/dto/chat-completion-request.dto';
 import { CompletionRequestDto } from '../openai/dto/completion-request.dto';
 import { ResponsesRequestDto } from '../responses/dto/responses-request.dto';
-import { GatewayValidationPipe } from './gateway-validation.pipe';
+import { GATEWAY_VALIDATION_OPTIONS, GatewayValidationPipe } from './gateway-validation.pipe';
 
-/** The pipe the gateway used before the fast path, with the same options: the reference. */
-const reference = new ValidationPipe({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  forbidUnknownValues: true,
-  stopAtFirstError: true,
-  transform: true,
-  transformOptions: { enableImplicitConversion: false },
-});
+/** Nest's own pipe with the same options: the reference every answer is compared with. */
+const reference = new ValidationPipe(GATEWAY_VALIDATION_OPTIONS);
 
 const tool = {
   type: 'function',

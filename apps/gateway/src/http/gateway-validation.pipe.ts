@@ -1,7 +1,18 @@
-import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationPipeOptions } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 
 import { ValidationFastPath } from './validation-fast-path';
+
+/** Unknown fields are rejected and nothing is coerced. */
+export const GATEWAY_VALIDATION_OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  // One message per bad field: a body with thousands of bad elements must not cost thousands.
+  stopAtFirstError: true,
+  transform: true,
+  transformOptions: { enableImplicitConversion: false },
+};
 
 /**
  * Every body is validated against its DTO: unknown fields are rejected and nothing is coerced. A JSON
@@ -14,15 +25,7 @@ export class GatewayValidationPipe extends ValidationPipe {
   private readonly fastPath: ValidationFastPath | undefined;
 
   constructor() {
-    super({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      // One message per bad field: a body with thousands of bad elements must not cost thousands.
-      stopAtFirstError: true,
-      transform: true,
-      transformOptions: { enableImplicitConversion: false },
-    });
+    super(GATEWAY_VALIDATION_OPTIONS);
     this.fastPath = ValidationFastPath.supports(this.validatorOptions) ? new ValidationFastPath() : undefined;
   }
 
