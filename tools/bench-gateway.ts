@@ -22,11 +22,11 @@ export async function startBuiltGateway(
   env: Record<string, string>,
   readyTimeoutMs = 10_000,
   dist = process.env.GATEWAY_DIST ?? resolve(__dirname, '../dist'),
+  // Node's flags: the caller's, else GATEWAY_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to
+  // profile the gateway under load, or "" for Node's defaults), else those the production image sets.
+  nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? imageCommand().nodeFlags,
 ): Promise<BenchGateway> {
   const port = await freePort();
-  // Node's flags as the production image sets them, unless GATEWAY_NODE_ARGS replaces them (e.g.
-  // "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load, or "" for Node's defaults).
-  const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? imageCommand().nodeFlags;
   // `dist`: this build, or another to compare against (e.g. a copy of dist/ from before a change).
   const main = resolve(dist, 'apps/gateway/src/main.js');
   const child = spawn(process.execPath, [...nodeArgs, main], {
@@ -63,11 +63,13 @@ export function startBuiltOllamaGateway(
   model: string,
   env: Record<string, string> = {},
   dist?: string,
+  nodeArgs?: string[],
 ): Promise<BenchGateway> {
   return startBuiltGateway(
     { INFERENCE_BACKEND: 'ollama', OLLAMA_HOST: ollamaUrl, MODEL_NAME: model, ...env },
     10_000,
     dist,
+    nodeArgs,
   );
 }
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 
 import type autocannon from 'autocannon';
 
-import { postLoad, startBuiltOllamaGateway, type BenchGateway } from './bench-gateway';
+import { postLoad, startBuiltOllamaGateway } from './bench-gateway';
 import { GATEWAY_BENCH_ENV } from './bench-overhead-env';
 import { startChildServer } from './bench/child-server';
 import { BENCH_MODEL, FIRST_TOKEN } from './bench/fake-ollama-server';
@@ -110,7 +110,15 @@ async function main(): Promise<void> {
     : undefined;
   // BENCH_VARIANT_NODE_ARGS: the same build again, with these Node flags (e.g. V8 heap settings).
   const variant =
-    VARIANT_NODE_ARGS === undefined ? undefined : await startWithNodeArgs(ollama.url, VARIANT_NODE_ARGS);
+    VARIANT_NODE_ARGS === undefined
+      ? undefined
+      : await startBuiltOllamaGateway(
+          ollama.url,
+          BENCH_MODEL,
+          GATEWAY_BENCH_ENV,
+          undefined,
+          VARIANT_NODE_ARGS.split(' ').filter(Boolean),
+        );
   const native = { model: BENCH_MODEL, prompt: PROMPT };
   const gatewayTarget = (name: string, { url, pid }: { url: string; pid?: number }): Target => ({
     name,
@@ -163,20 +171,6 @@ async function main(): Promise<void> {
       proxy.stop(),
     ]);
     await ollama.stop();
-  }
-}
-
-async function startWithNodeArgs(ollamaUrl: string, nodeArgs: string): Promise<BenchGateway> {
-  const imageFlags = process.env.GATEWAY_NODE_ARGS;
-  process.env.GATEWAY_NODE_ARGS = nodeArgs;
-  try {
-    return await startBuiltOllamaGateway(ollamaUrl, BENCH_MODEL, GATEWAY_BENCH_ENV);
-  } finally {
-    if (imageFlags === undefined) {
-      delete process.env.GATEWAY_NODE_ARGS;
-    } else {
-      process.env.GATEWAY_NODE_ARGS = imageFlags;
-    }
   }
 }
 

@@ -35,9 +35,17 @@ const newest = (suffix: string): string | undefined =>
 
 async function main(): Promise<void> {
   mkdirSync(DIR, { recursive: true });
-  process.env.GATEWAY_NODE_ARGS = `${imageCommand().nodeFlags.join(' ')} --cpu-prof --cpu-prof-dir=${DIR} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${DIR}`;
+  const profiling = [
+    `--cpu-prof`,
+    `--cpu-prof-dir=${DIR}`,
+    '--heapsnapshot-signal=SIGUSR2',
+    `--diagnostic-dir=${DIR}`,
+  ];
   const ollama = await startChildServer('fake-ollama-server.ts');
-  const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV);
+  const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV, undefined, [
+    ...imageCommand().nodeFlags,
+    ...profiling,
+  ]);
   let requests = 0;
   const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 3000));
   try {
@@ -83,12 +91,14 @@ async function main(): Promise<void> {
 /** Bytes allocated per request under load, by component and by function (sampled). */
 async function profileAllocations(output: string): Promise<void> {
   const sampler = join(__dirname, 'bench', 'allocation-sampler.ts');
-  process.env.GATEWAY_NODE_ARGS = `${imageCommand().nodeFlags.join(' ')} -r ts-node/register/transpile-only -r ${sampler}`;
   const ollama = await startChildServer('fake-ollama-server.ts');
-  const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, {
-    ...GATEWAY_BENCH_ENV,
-    ALLOCATION_PROFILE: output,
-  });
+  const gateway = await startBuiltOllamaGateway(
+    ollama.url,
+    BENCH_MODEL,
+    { ...GATEWAY_BENCH_ENV, ALLOCATION_PROFILE: output },
+    undefined,
+    [...imageCommand().nodeFlags, '-r', 'ts-node/register/transpile-only', '-r', sampler],
+  );
   const body = { prompt: 'Explain Kubernetes in simple terms:', max_tokens: 64 };
   let requests = 0;
   try {
