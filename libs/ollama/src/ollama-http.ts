@@ -32,25 +32,22 @@ export class OllamaHttp {
     });
   }
 
-  /** POSTs `body` as JSON; resolves with the body of a 2xx answer, to be read or destroyed. */
-  async post(
+  /** POSTs `body` as JSON, the answer going to `handler` as it arrives (see OllamaGenerationCall). */
+  dispatchPost(
     path: string,
     body: unknown,
-    model: string,
-    signal?: AbortSignal,
-    headers?: Readonly<Record<string, string>>,
-  ): Promise<ResponseBody> {
-    const response = await this.pool.request({
-      path: this.prefix + path,
-      method: 'POST',
-      headers: headers ? { ...headers, ...JSON_HEADERS } : JSON_HEADERS,
-      body: JSON.stringify(body),
-      signal,
-    });
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      return response.body;
-    }
-    throw await failureOf(response.statusCode, response.headers.location, response.body, model);
+    headers: Readonly<Record<string, string>> | undefined,
+    handler: Dispatcher.DispatchHandlers,
+  ): void {
+    this.pool.dispatch(
+      {
+        path: this.prefix + path,
+        method: 'POST',
+        headers: headers ? { ...headers, ...JSON_HEADERS } : JSON_HEADERS,
+        body: JSON.stringify(body),
+      },
+      handler,
+    );
   }
 
   /**
@@ -158,7 +155,7 @@ async function readCapped(body: ResponseBody, maxBytes: number): Promise<{ text:
 }
 
 /** Drops the connection under a body that will not be read (undici reports that as an error event). */
-export function discard(body: ResponseBody): void {
+function discard(body: ResponseBody): void {
   body.on('error', () => undefined);
   body.destroy();
 }

@@ -323,6 +323,21 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
       }
       await ollama.waitForClientGone(0, 2000);
     });
+
+    it('complete answers leave their connection open for the next generation (keep-alive)', async () => {
+      const fresh = new OllamaService(ollama.url);
+      try {
+        const before = ollama.connections;
+        for (let i = 0; i < 3; i += 1) {
+          await drain(fresh.stream(promptRequest()));
+          // `done` reaches the consumer before the end of the HTTP response: let the response finish.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(ollama.connections - before).toBe(1);
+      } finally {
+        await fresh.onApplicationShutdown();
+      }
+    });
   });
 
   describe('models', () => {

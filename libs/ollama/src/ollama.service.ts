@@ -13,10 +13,9 @@ import type {
 } from '@gateway/inference';
 import { normaliseModelName } from '@gateway/inference';
 import { requestLogField } from '@gateway/request-context';
-import { parseChunk } from './ollama-chunk';
 import { toInferenceError } from './ollama-errors';
-import { discard, OllamaHttp } from './ollama-http';
-import { OllamaChunkReader } from './ollama-chunk-reader';
+import { OllamaGenerationCall } from './ollama-generation-call';
+import { OllamaHttp } from './ollama-http';
 import {
   buildOllamaEmbedBody,
   embedContextError,
@@ -26,8 +25,6 @@ import {
 import { toModelInfos, toModelNames } from './ollama-models';
 import { buildOllamaRequest } from './ollama-request-body';
 import type { OllamaServerOptions } from './ollama-wire';
-import { NdjsonSplitter } from './ndjson-splitter';
-import { protocolError } from './upstream-detail';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Longest NDJSON line accepted; a real chunk is a few hundred bytes. */
@@ -59,55 +56,17 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
     return this.host;
   }
 
-  async *stream(
-    request: GenerationRequest,
-    options: GenerationOptions = {},
-  ): AsyncGenerator<GenerationEvent> {
-    const { signal } = options;
+  stream(request: GenerationRequest, options: GenerationOptions = {}): AsyncIterable<GenerationEvent> {
+    const { signal, requestId } = options;
     const { path, body } = buildOllamaRequest(request, this.server);
-    const reader = new OllamaChunkReader(request);
-    let response: Awaited<ReturnType<OllamaHttp['post']>> | undefined;
-    let complete = false;
-    try {
-      response = await this.http.post(path, body, request.model, signal, options.headers);
-      const splitter = new NdjsonSplitter(MAX_LINE_BYTES);
-      let relayed = 0;
-      // Not destroyed on return: after `done`, the rest of the answer is drained so the connection is reused.
-      for await (const bytes of response.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-        for (const line of splitter.push(bytes)) {
-          for (const event of reader.read(parseChunk(line))) {
-            if (event.type === 'done') {
-              complete = true;
-              yield event;
-              return;
-            }
-            if (event.type === 'delta') {
-              if (relayed === request.params.maxTokens) {
-                yield this.cutRunaway(request, options.requestId);
-                return;
-              }
-              relayed += 1;
-            }
-            yield event;
-          }
-        }
-      }
-      const last = splitter.end();
-      throw protocolError(
-        'the inference stream ended before it reported completion',
-        last === undefined ? 'no done chunk' : 'the stream ended inside a line',
-      );
-    } catch (error) {
-      throw this.reported(toInferenceError(error, request.model, signal), options.requestId);
-    } finally {
-      // Leaving without `done` (consumer stopped, error, runaway) closes the connection: that is what
-      // frees Ollama's slot.
-      if (complete) {
-        response?.dump({ limit: MAX_LINE_BYTES }).catch(() => undefined);
-      } else if (response) {
-        discard(response);
-      }
-    }
+    const call = new OllamaGenerationCall({
+      request,
+      maxLineBytes: MAX_LINE_BYTES,
+      signal,
+      fail: (error) => this.reported(toInferenceError(error, request.model, signal), requestId),
+      cutRunaway: () => this.cutRunaway(request, requestId),
+    });
+    return call.start((handler) => this.http.dispatchPost(path, body, options.headers, handler));
   }
 
   async embed(request: EmbeddingRequest, options: GenerationOptions = {}): Promise<EmbeddingResult> {
