@@ -1,3 +1,7 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import express, { type Request, type Response } from 'express';
 import request from 'supertest';
 
@@ -65,5 +69,61 @@ describe('createJsonBodyParser', () => {
       .set('Content-Type', 'application/json')
       .send(JSON.stringify({ a: 'x'.repeat(60), b: 'y'.repeat(60) }))
       .expect(413);
+  });
+
+  describe('a plain UTF-8 body is read directly, anything else as Express reads it, with the same result', () => {
+    const text = '\uFEFF{"text":"héllo wörld ✓ 😀","n":[1,2]}';
+    const expected = { body: { text: 'héllo wörld ✓ 😀', n: [1, 2] } };
+
+    it.each([
+      ['application/json', false],
+      ['Application/JSON; charset=UTF-8', false],
+      ['application/json; charset="utf-8"', false],
+      ['application/json', true],
+    ])('Content-Type %s, gzip %s', async (type, gzip) => {
+      const body = Buffer.from(text, 'utf8');
+      const req = request(app)
+        .post('/')
+        .set('Content-Type', type)
+        // The bytes as they are: superagent would serialise a Buffer as JSON.
+        .serialize((bytes: Buffer) => bytes as never);
+      const res = await (gzip ? req.set('Content-Encoding', 'gzip').send(gzipSync(body)) : req.send(body));
+      expect(res.body).toEqual(expected);
+      expect(res.status).toBe(200);
+    });
+
+    it('a body cut short by a client that leaves is "could not be read", never parsed', async () => {
+      const failures: unknown[] = [];
+      const parse = createJsonBodyParser({
+        maxBytes: 1024,
+        maxDepth: 4,
+        maxStringLength: 64,
+        maxArrayLength: 8,
+        maxNodes: 32,
+      });
+      const server = express()
+        .post('/', (req: Request) => {
+          parse(req).catch((error: unknown) => failures.push(toApiError(error)));
+        })
+        .listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      try {
+        const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+        await once(socket, 'connect');
+        socket.write(
+          'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        socket.destroy();
+        for (let i = 0; i < 50 && failures.length === 0; i += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(failures).toEqual([
+          expect.objectContaining({ status: 400, message: 'request body could not be read' }),
+        ]);
+      } finally {
+        server.close();
+      }
+    });
   });
 });

@@ -2,6 +2,7 @@ import { text, type Request, type Response } from 'express';
 
 import { BadRequestBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from './http.errors';
 import { assertJsonWithinLimits, type JsonLimits } from './json-limits';
+import { plainBodyLength, readPlainBody } from './plain-body';
 
 export interface JsonBodyLimits extends JsonLimits {
   maxBytes: number;
@@ -13,8 +14,8 @@ export type JsonBodyParser = (req: Request) => Promise<unknown>;
 type TextReader = (req: Request, res: Response, next: (error?: unknown) => void) => void;
 
 /**
- * Reads the body as text (size limit, charset and content encodings as Express' parsers handle
- * them), checks the structural limits on the text, and only then parses it. Independent of where in
+ * Reads the body as text (a plain UTF-8 body directly, anything else with the size limit, charset and
+ * content encodings as Express' parsers handle them), checks the structural limits on the text, and only then parses it. Independent of where in
  * the pipeline it runs; rejections are the HTTP errors the caller should get.
  */
 export function createJsonBodyParser(limits: JsonBodyLimits): JsonBodyParser {
@@ -22,6 +23,10 @@ export function createJsonBodyParser(limits: JsonBodyLimits): JsonBodyParser {
   return async (req) => {
     if (!hasBody(req)) {
       return undefined;
+    }
+    const plainLength = plainBodyLength(req, limits.maxBytes);
+    if (plainLength !== undefined) {
+      return parseJsonText(await readPlainBody(req, plainLength), limits);
     }
     if (!req.is('application/json')) {
       throw new UnsupportedMediaTypeError();
