@@ -3,15 +3,14 @@
  * machine. Five targets answer the same requests: the fake Ollama itself, a bare Node proxy in front of
  * it, a Nest + Express hello-world route (the framework's own ceiling, no upstream), a Nest + Express
  * route that proxies generations with nothing else (the framework's ceiling for this gateway's work)
- * and the gateway in front of the same fake Ollama. Each is measured at saturation (autocannon, 50 connections), one request
- * at a time on a keep-alive connection (added latency vs direct) and, streaming, until the first token.
+ * and the gateway in front of the same fake Ollama. Each is measured at saturation (autocannon, 50
+ * connections, BENCH_ROUNDS rounds with the targets in turn, medians reported), one request at a time
+ * on a keep-alive connection (added latency vs direct) and, streaming, until the first token.
  * Every server runs in its own process; only ratios within one run mean anything.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-import type autocannon from 'autocannon';
 
 import { postLoad, startBuiltOllamaGateway } from './bench-gateway';
 import { GATEWAY_BENCH_ENV } from './bench-overhead-env';
@@ -22,6 +21,8 @@ import { processCpuMs } from './bench/process-cpu';
 import { barChartSvg } from './bench/svg-chart';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+/** Saturation rounds: every target once per round, in a rotated order; medians are reported. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1000);
 const STREAMED = Number(process.env.BENCH_STREAMED ?? 300);
@@ -43,6 +44,8 @@ interface Target {
 
 interface Measured {
   rps: number;
+  /** Median over the rounds of this target's req/s divided by the bare proxy's in the same round. */
+  xProxy: number;
   /** CPU time of the target's process per request at saturation, in µs. */
   cpuUs: number;
   errors: number;
@@ -57,17 +60,18 @@ async function measureAll(targets: Target[]): Promise<Measured[]> {
   for (const target of targets) {
     await postLoad(target.url, target.body, CONNECTIONS, 2); // warm-up: JIT, connection pools
   }
-  const loads: autocannon.Result[] = [];
-  const cpuUs: number[] = [];
-  for (const target of targets) {
-    const before = processCpuMs(target.pid);
-    const load = await postLoad(target.url, target.body, CONNECTIONS, DURATION_S);
-    const after = processCpuMs(target.pid);
-    loads.push(load);
-    cpuUs.push(
-      before === undefined || after === undefined ? NaN : ((after - before) * 1000) / load.requests.total,
-    );
+  // rounds[r][t]: target t in round r. Each round starts one target further on, so that no target
+  // always runs first or last; on a shared machine a round-to-round swing of a third is common.
+  const rounds: Array<Array<{ rps: number; cpuUs: number; errors: number }>> = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const results: Array<{ rps: number; cpuUs: number; errors: number }> = [];
+    for (let i = 0; i < targets.length; i += 1) {
+      const index = (i + round) % targets.length;
+      results[index] = await saturate(targets[index]);
+    }
+    rounds.push(results);
   }
+  const proxyIndex = targets.findIndex((t) => t.name === 'bare Node proxy');
   // Interleaved, so that every target sees the same moments of a noisy machine.
   const latencies = targets.map((): number[] => []);
   const firsts = targets.map((): number[] => []);
@@ -85,14 +89,31 @@ async function measureAll(targets: Target[]): Promise<Measured[]> {
     }
   }
   return targets.map((_, index) => ({
-    rps: loads[index].requests.average,
-    cpuUs: cpuUs[index],
-    errors: loads[index].errors + loads[index].non2xx,
+    rps: median(rounds.map((round) => round[index].rps)),
+    xProxy: proxyIndex < 0 ? NaN : median(rounds.map((round) => round[index].rps / round[proxyIndex].rps)),
+    cpuUs: median(rounds.map((round) => round[index].cpuUs)),
+    errors: rounds.reduce((sum, round) => sum + round[index].errors, 0),
     p50: percentile(latencies[index], 50),
     p99: percentile(latencies[index], 99),
     ttft50: percentile(firsts[index], 50),
     ttft99: percentile(firsts[index], 99),
   }));
+}
+
+async function saturate(target: Target): Promise<{ rps: number; cpuUs: number; errors: number }> {
+  const before = processCpuMs(target.pid);
+  const load = await postLoad(target.url, target.body, CONNECTIONS, DURATION_S);
+  const after = processCpuMs(target.pid);
+  return {
+    rps: load.requests.average,
+    cpuUs:
+      before === undefined || after === undefined ? NaN : ((after - before) * 1000) / load.requests.total,
+    errors: load.errors + load.non2xx,
+  };
+}
+
+function median(values: number[]): number {
+  return percentile(values, 50);
 }
 
 async function main(): Promise<void> {
@@ -180,7 +201,7 @@ function report(targets: Target[], results: Measured[]): void {
   const nestProxy = results[targets.findIndex((t) => t.name === 'Nest + Express proxy')];
   const cell = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
   console.log(
-    `\n${CONNECTIONS} connections x ${DURATION_S} s for req/s; ${SEQUENTIAL} sequential keep-alive requests ` +
+    `\n${CONNECTIONS} connections x ${DURATION_S} s for req/s (median of ${ROUNDS} rounds); ${SEQUENTIAL} sequential keep-alive requests ` +
       `for latency; ${STREAMED} streamed requests for time to first token (ms)`,
   );
   console.log(
@@ -192,7 +213,7 @@ function report(targets: Target[], results: Measured[]): void {
       [
         target.name.padEnd(24),
         r.rps.toFixed(0).padStart(7),
-        cell(proxy ? r.rps / proxy.rps : NaN).padStart(8),
+        cell(r.xProxy).padStart(8),
         cell(r.cpuUs, 0).padStart(11),
         String(r.errors).padStart(7),
         cell(r.p50).padStart(6),
@@ -208,7 +229,7 @@ function report(targets: Target[], results: Measured[]): void {
   const gateway = results[targets.findIndex((t) => t.name === 'gateway')];
   if (gateway && proxy && direct) {
     const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
-    const ratio = gateway.rps / proxy.rps;
+    const ratio = gateway.xProxy;
     console.log(
       `gateway / bare proxy throughput: ${ratio.toFixed(3)} (target >= 0.35: ${verdict(ratio >= 0.35)})`,
     );
