@@ -47,7 +47,9 @@ export function readPlainBody(req: IncomingMessage, length: number): Promise<str
       chunks.push(chunk);
       received += chunk.length;
     });
+    let ended = false;
     req.on('end', () => {
+      ended = true;
       if (received !== length) {
         reject(new BadRequestBodyError('request.size.invalid'));
         return;
@@ -55,8 +57,13 @@ export function readPlainBody(req: IncomingMessage, length: number): Promise<str
       const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received)).toString('utf8');
       resolve(text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text);
     });
-    // After 'end' this rejects a settled promise, which does nothing.
-    const aborted = (): void => reject(new BadRequestBodyError('request.aborted'));
+    // 'close' follows 'end' on every request; an error is built only for a body that did not end.
+    const aborted = (): void => {
+      if (!ended) {
+        ended = true;
+        reject(new BadRequestBodyError('request.aborted'));
+      }
+    };
     req.on('error', aborted);
     req.on('close', aborted);
   });
