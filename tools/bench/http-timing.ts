@@ -8,10 +8,15 @@ export interface Timing {
   totalMs: number;
   /** Until the body first contained `marker` (undefined when no marker was asked for). */
   markerMs?: number;
+  /** The answer's text, when asked for. */
+  text?: string;
 }
 
-/** POSTs `body` and reads the whole answer, noting when `marker` first shows up in it. */
-export function timedPost(url: string, body: string, marker?: string): Promise<Timing> {
+/**
+ * POSTs `body` and reads the whole answer, noting when `marker` first shows up in it; with `keepText`,
+ * the answer's text comes back too.
+ */
+export function timedPost(url: string, body: string, marker?: string, keepText = false): Promise<Timing> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e6;
@@ -27,11 +32,11 @@ export function timedPost(url: string, body: string, marker?: string): Promise<T
         let seen = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
-          if (marker !== undefined && markerMs === undefined) {
+          if (keepText || (marker !== undefined && markerMs === undefined)) {
             seen += chunk;
-            if (seen.includes(marker)) {
-              markerMs = elapsed();
-            }
+          }
+          if (marker !== undefined && markerMs === undefined && seen.includes(marker)) {
+            markerMs = elapsed();
           }
         });
         res.on('end', () => {
@@ -39,7 +44,7 @@ export function timedPost(url: string, body: string, marker?: string): Promise<T
             reject(new Error(`${url} answered ${res.statusCode}`));
             return;
           }
-          resolve({ totalMs: elapsed(), markerMs });
+          resolve({ totalMs: elapsed(), markerMs, ...(keepText ? { text: seen } : {}) });
         });
         res.on('error', reject);
       },
