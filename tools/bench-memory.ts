@@ -16,6 +16,7 @@ const SOAK_S = Number(process.env.BENCH_SOAK_S ?? 30);
 const SAMPLES = Number(process.env.BENCH_SOAK_SAMPLES ?? 6);
 const CONNECTIONS = 50;
 const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
+const VARIANT_NODE_ARGS = process.env.BENCH_VARIANT_NODE_ARGS;
 const BODY = JSON.stringify({ prompt: 'Explain Kubernetes in simple terms:', max_tokens: 64 });
 
 async function memory(url: string): Promise<{ rss: number; heap: number }> {
@@ -81,13 +82,25 @@ async function main(): Promise<void> {
   const ollama = await startChildServer('fake-ollama-server.ts');
   try {
     // BENCH_BASELINE_DIST: another build (e.g. from before a change), measured first in the same run.
-    const builds = [
+    // BENCH_VARIANT_NODE_ARGS: this build again, with these Node flags (e.g. V8 heap settings).
+    const builds: Array<{ name: string; dist?: string; nodeArgs?: string[] }> = [
       ...(BASELINE_DIST ? [{ name: 'baseline build', dist: BASELINE_DIST }] : []),
-      { name: 'gateway', dist: undefined },
+      ...(VARIANT_NODE_ARGS === undefined
+        ? []
+        : [
+            { name: `gateway, ${VARIANT_NODE_ARGS}`, nodeArgs: VARIANT_NODE_ARGS.split(' ').filter(Boolean) },
+          ]),
+      { name: 'gateway' },
     ];
     for (const build of builds) {
       console.log(`\n${build.name}`);
-      const gateway = await startBuiltOllamaGateway(ollama.url, BENCH_MODEL, GATEWAY_BENCH_ENV, build.dist);
+      const gateway = await startBuiltOllamaGateway(
+        ollama.url,
+        BENCH_MODEL,
+        GATEWAY_BENCH_ENV,
+        build.dist,
+        build.nodeArgs,
+      );
       try {
         await measure(gateway.url);
       } finally {
