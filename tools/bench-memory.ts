@@ -76,6 +76,21 @@ async function measure(url: string): Promise<void> {
     `soak: ${soaked.requests.total} requests, ${soaked.errors + soaked.non2xx} errors; rss growth from the ` +
       `first to the last sample ${growth.toFixed(1)}% (target < 5%)`,
   );
+  // The heap's sawtooth (garbage between major collections) moves single samples by ±10%: the medians of
+  // each half, and the smallest heap seen in each half (what survived a major collection), show a trend.
+  const half = Math.floor(samples.length / 2);
+  const [early, late] = [samples.slice(0, half), samples.slice(half)];
+  const median = (values: number[]): number =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const rssEarly = median(early.map((m) => m.rss));
+  const rssLate = median(late.map((m) => m.rss));
+  const heapEarly = Math.min(...early.map((m) => m.heap));
+  const heapLate = Math.min(...late.map((m) => m.heap));
+  console.log(
+    `soak, first half against second half: median rss ${rssEarly.toFixed(1)} -> ${rssLate.toFixed(1)} MB ` +
+      `(${(((rssLate - rssEarly) / rssEarly) * 100).toFixed(1)}%), smallest heap used ` +
+      `${heapEarly.toFixed(1)} -> ${heapLate.toFixed(1)} MB`,
+  );
 }
 
 async function main(): Promise<void> {
