@@ -69,12 +69,16 @@ export class OllamaGenerationCall
     options.signal?.addEventListener('abort', this.onSignal);
   }
 
-  /** Sends the request; events then arrive through `next`. */
+  /** Sends the request; events, or what stopped it being sent, then arrive through `next`. */
   start(dispatch: (handler: Dispatcher.DispatchHandlers) => void): this {
     if (this.options.signal?.aborted) {
       this.onSignal();
-    } else {
+      return this;
+    }
+    try {
       dispatch(this);
+    } catch (error) {
+      this.fail(error);
     }
     return this;
   }

@@ -3,6 +3,7 @@ import { failureOf } from '../../../test/fixtures/failure-of';
 import { FakeOllama, type Scenario } from '../../../test/fixtures/fake-ollama';
 import { freePort } from '../../../test/fixtures/free-port';
 import {
+  ContextLengthExceededError,
   GenerationCancelledError,
   InferenceError,
   ModelNotFoundError,
@@ -257,6 +258,13 @@ describe('OllamaService against a fake Ollama over 127.0.0.1', () => {
       };
       await expect(consume()).rejects.toBeInstanceOf(UpstreamProtocolError);
       expect(seen).toEqual(['par', 'tial']);
+    });
+
+    it('a prompt over the context length fails when iterated, before anything is sent', async () => {
+      const request = { ...promptRequest(), input: { kind: 'prompt' as const, prompt: 'word '.repeat(400) } };
+      const events = service.stream({ ...request, contextLength: 64 });
+      expect(await failureOf(drain(events), InferenceError)).toBeInstanceOf(ContextLengthExceededError);
+      expect(ollama.generationCalls()).toEqual([]);
     });
 
     it('a stream that ends without done -> UpstreamProtocolError', async () => {

@@ -58,7 +58,6 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
 
   stream(request: GenerationRequest, options: GenerationOptions = {}): AsyncIterable<GenerationEvent> {
     const { signal, requestId } = options;
-    const { path, body } = buildOllamaRequest(request, this.server);
     const call = new OllamaGenerationCall({
       request,
       maxLineBytes: MAX_LINE_BYTES,
@@ -66,7 +65,11 @@ export class OllamaService implements InferenceProvider, OnApplicationShutdown {
       fail: (error) => this.reported(toInferenceError(error, request.model, signal), requestId),
       cutRunaway: () => this.cutRunaway(request, requestId),
     });
-    return call.start((handler) => this.http.dispatchPost(path, body, options.headers, handler));
+    // Building the body can refuse the request (a prompt over the context): that failure is the call's.
+    return call.start((handler) => {
+      const { path, body } = buildOllamaRequest(request, this.server);
+      this.http.dispatchPost(path, body, options.headers, handler);
+    });
   }
 
   async embed(request: EmbeddingRequest, options: GenerationOptions = {}): Promise<EmbeddingResult> {
