@@ -25,6 +25,8 @@ interface Sample {
   ttftMs: number;
   totalMs: number;
   tokens: number;
+  /** The gateway's own time before its first token, from its Server-Timing header. */
+  gatewayMs?: number;
 }
 
 type Runner = () => Promise<Sample>;
@@ -79,6 +81,7 @@ async function gatewayRunner(modelPath: string): Promise<{ run: Runner; close: (
     const {
       markerMs,
       totalMs,
+      serverTiming,
       text = '',
     } = await timedPost(`${gateway.url}/v1/generate`, payload, 'event: delta', true);
     const done = /event: done\ndata: (.*)\n/.exec(text);
@@ -86,7 +89,8 @@ async function gatewayRunner(modelPath: string): Promise<{ run: Runner; close: (
       throw new Error(`no delta or no done event in the stream:\n${text.slice(-500)}`);
     }
     const { tokens_generated: tokens } = JSON.parse(done[1]) as { tokens_generated: number };
-    return { ttftMs: markerMs, totalMs, tokens };
+    const gatewayMs = Number(/gateway;dur=([\d.]+)/.exec(serverTiming ?? '')?.[1] ?? NaN);
+    return { ttftMs: markerMs, totalMs, tokens, gatewayMs };
   };
   return { run, close: gateway.stop };
 }
@@ -132,6 +136,10 @@ async function benchProfile(profile: TestModelProfileName): Promise<void> {
     const row = (name: string, s: { tokensPerSecond: number; ttftMs: number }): string =>
       `| ${profile} | ${name} | ${s.tokensPerSecond.toFixed(1)} | ${s.ttftMs.toFixed(1)} |`;
     process.stdout.write(`${row('node-llama-cpp direct', d)}\n${row('through the gateway', g)}\n`);
+    const own = median(samples.gateway.map((s) => s.gatewayMs ?? NaN));
+    process.stdout.write(
+      `| ${profile} | gateway's own work before the first token (Server-Timing gateway) | | ${own.toFixed(1)} |\n`,
+    );
     process.stdout.write(
       `| ${profile} | **gateway / direct** | **${(100 * median(samples.gateway.map((s, i) => rate(s) / rate(samples.direct[i])))).toFixed(1)} %** | +${(g.ttftMs - d.ttftMs).toFixed(1)} ms |\n`,
     );

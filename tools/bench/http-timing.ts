@@ -10,6 +10,8 @@ export interface Timing {
   markerMs?: number;
   /** The answer's text, when asked for. */
   text?: string;
+  /** The answer's Server-Timing header, if it had one. */
+  serverTiming?: string;
 }
 
 /**
@@ -44,7 +46,8 @@ export function timedPost(url: string, body: string, marker?: string, keepText =
             reject(new Error(`${url} answered ${res.statusCode}`));
             return;
           }
-          resolve({ totalMs: elapsed(), markerMs, ...(keepText ? { text: seen } : {}) });
+          const serverTiming = res.headers['server-timing'] as string | undefined;
+          resolve({ totalMs: elapsed(), markerMs, serverTiming, ...(keepText ? { text: seen } : {}) });
         });
         res.on('error', reject);
       },
