@@ -58,7 +58,6 @@ export class OllamaGenerationCall
   private readonly reader: OllamaChunkReader;
   private relayed = 0;
   private status = 0;
-  private location = '';
   private errorBody: Buffer[] = [];
   private errorBytes = 0;
   private drained = 0;
@@ -141,8 +140,7 @@ export class OllamaGenerationCall
     }
     if (status < 400) {
       // Never followed: the body is not read, the connection is dropped.
-      this.location = headerValue(headers, 'location');
-      this.fail(fromStatus(status, this.options.request.model, '', this.location));
+      this.fail(fromStatus(status, this.options.request.model, '', headerValue(headers, 'location')));
       return false;
     }
     this.phase = 'error-body';
