@@ -22,7 +22,7 @@ import { GatewayValidationPipe } from './http/gateway-validation.pipe';
 import { JsonBodyGuard } from './pipeline/json-body.guard';
 import { RequestEntryMiddleware } from './pipeline/request-entry.middleware';
 import { RouteContextGuard } from './pipeline/route-context.guard';
-import { GatewayTracing } from './tracing/gateway-tracing';
+import { gatewayTracingProvider } from './tracing/gateway-tracing';
 import { ResponsesModule } from './responses/responses.module';
 
 /** The request pipeline, in order, is described in docs/architecture.md. */
@@ -47,7 +47,7 @@ import { ResponsesModule } from './responses/responses.module';
     InFlightTracker,
     RequestEnd,
     RequestEntryMiddleware,
-    GatewayTracing,
+    gatewayTracingProvider,
     {
       provide: CallerMetrics,
       inject: [GatewayMetrics, GatewayConfig],
