@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 
 import { freePort } from '../test/fixtures/free-port';
 import { imageCommand } from './image-command';
+import { parseMemoryQuantity, underMemoryLimit } from './bench/memory-limit';
 
 export interface BenchGateway {
   url: string;
@@ -29,7 +30,12 @@ export async function startBuiltGateway(
   const port = await freePort();
   // `dist`: this build, or another to compare against (e.g. a copy of dist/ from before a change).
   const main = resolve(dist, 'apps/gateway/src/main.js');
-  const child = spawn(process.execPath, [...nodeArgs, main], {
+  // BENCH_MEMORY_LIMIT (e.g. 512Mi, the deployment's limit): run it in a memory cgroup, as a pod runs it.
+  const limit = process.env.BENCH_MEMORY_LIMIT;
+  const { command, args } = limit
+    ? underMemoryLimit(parseMemoryQuantity(limit), process.execPath, [...nodeArgs, main])
+    : { command: process.execPath, args: [...nodeArgs, main] };
+  const child = spawn(command, args, {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
