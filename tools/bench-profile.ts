@@ -6,6 +6,8 @@
  * object types on the heap. A second gateway is then loaded the same way under V8's sampling heap
  * profiler (BENCH_ALLOCATION_S seconds; it slows the gateway down, hence its own run) to print the bytes
  * each request allocates, per component and per function: what the garbage collector has to clear.
+ * With ALLOCATION_SURVIVORS=1 it counts only what outlived the young generation instead: what fills the
+ * old generation between major collections, and so sets the resident memory under load.
  * The raw files stay in BENCH_PROFILE_DIR for Chrome DevTools.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';

@@ -18,7 +18,9 @@ process.on('SIGWINCH', () => {
     session.post('HeapProfiler.startSampling', {
       samplingInterval: 1024,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      // ALLOCATION_SURVIVORS=1: only what outlived the young generation (promoted, then freed by a
+      // major collection or still alive), the garbage that makes the old space and the RSS grow.
+      includeObjectsCollectedByMinorGC: process.env.ALLOCATION_SURVIVORS !== '1',
     });
     return;
   }
