@@ -2,11 +2,15 @@
  * `npm run bench:memory`: the gateway's resident memory idle, after BENCH_REQUESTS requests at
  * saturation (autocannon, 50 connections; 100,000 by default) and over a soak at 80% of the rate just
  * measured (BENCH_SOAK_S, 30 s by default; 600 for the ten-minute soak), sampled as the gateway itself
- * exports it on /metrics. The fake Ollama runs in its own process.
+ * exports it on /metrics. The fake Ollama runs in its own process. BENCH_MEMORY_LIMIT=512Mi runs the
+ * gateway in a memory cgroup of that size, as a pod; BENCH_LIVE_HEAP=1 adds the live heap.
  */
 import autocannon from 'autocannon';
 
-import { startBuiltOllamaGateway } from './bench-gateway';
+import { join } from 'node:path';
+
+import { startBuiltOllamaGateway, type BenchGateway } from './bench-gateway';
+import { imageCommand } from './image-command';
 import { GATEWAY_BENCH_ENV } from './bench-overhead-env';
 import { startChildServer } from './bench/child-server';
 import { BENCH_MODEL } from './bench/fake-ollama-server';
@@ -17,6 +21,10 @@ const SAMPLES = Number(process.env.BENCH_SOAK_SAMPLES ?? 6);
 const CONNECTIONS = 50;
 const BASELINE_DIST = process.env.BENCH_BASELINE_DIST;
 const VARIANT_NODE_ARGS = process.env.BENCH_VARIANT_NODE_ARGS;
+// BENCH_LIVE_HEAP=1: also the live heap (in use right after a forced full collection) after the load and
+// at the first and last soak samples; a leak shows there, without the sawtooth of the garbage.
+const LIVE_HEAP = process.env.BENCH_LIVE_HEAP === '1';
+const GC_PRELOAD = ['--expose-gc', '-r', join(__dirname, 'bench', 'full-gc-on-signal.cjs')];
 const BODY = JSON.stringify({ prompt: 'Explain Kubernetes in simple terms:', max_tokens: 64 });
 
 async function memory(url: string): Promise<{ rss: number; heap: number }> {
@@ -43,8 +51,19 @@ function load(url: string, options: Partial<autocannon.Options>): Promise<autoca
   });
 }
 
-/** Idle, after REQUESTS at saturation, and over the soak, for the gateway at `url`. */
-async function measure(url: string): Promise<void> {
+/** Heap in use right after a full collection (BENCH_LIVE_HEAP=1), in MB; NaN without it. */
+async function liveHeap(gateway: BenchGateway): Promise<number> {
+  if (!LIVE_HEAP || gateway.pid === undefined) {
+    return NaN;
+  }
+  process.kill(gateway.pid, 'SIGWINCH');
+  await sleep(500);
+  return (await memory(gateway.url)).heap;
+}
+
+/** Idle, after REQUESTS at saturation, and over the soak, for `gateway`. */
+async function measure(gateway: BenchGateway): Promise<void> {
+  const { url } = gateway;
   await sleep(1000);
   const idle = await memory(url);
   line('idle', idle);
@@ -57,18 +76,25 @@ async function measure(url: string): Promise<void> {
   console.log(
     `rss ${after.rss.toFixed(1)} MB (target <= 150 MB), ${(after.rss - idle.rss).toFixed(1)} MB above idle`,
   );
+  if (LIVE_HEAP) {
+    console.log(`live heap after the load: ${(await liveHeap(gateway)).toFixed(1)} MB`);
+  }
   if (SOAK_S <= 0) {
     return;
   }
   const soakRate = Math.max(1, Math.floor(rate * 0.8));
   console.log(`soak: ${SOAK_S} s at ${soakRate} req/s (80% of saturation)`);
   const samples: Array<{ rss: number; heap: number }> = [];
+  const live: number[] = [];
   const soak = load(url, { duration: SOAK_S, overallRate: soakRate });
   for (let i = 1; i <= SAMPLES; i += 1) {
     await sleep((SOAK_S * 1000) / SAMPLES - 50);
     const sample = await memory(url);
     samples.push(sample);
     line(`  soak ${((i * SOAK_S) / SAMPLES).toFixed(0)} s`, sample);
+    if (i === 1 || i === SAMPLES) {
+      live.push(await liveHeap(gateway));
+    }
   }
   const soaked = await soak;
   const growth = ((samples[samples.length - 1].rss - samples[0].rss) / samples[0].rss) * 100;
@@ -76,6 +102,11 @@ async function measure(url: string): Promise<void> {
     `soak: ${soaked.requests.total} requests, ${soaked.errors + soaked.non2xx} errors; rss growth from the ` +
       `first to the last sample ${growth.toFixed(1)}% (target < 5%)`,
   );
+  if (LIVE_HEAP) {
+    console.log(
+      `live heap at the first and last soak samples: ${live[0].toFixed(1)} -> ${live[live.length - 1].toFixed(1)} MB`,
+    );
+  }
   // The heap's sawtooth (garbage between major collections) moves single samples by ±10%: the medians of
   // each half, and the smallest heap seen in each half (what survived a major collection), show a trend.
   const half = Math.floor(samples.length / 2);
@@ -114,10 +145,10 @@ async function main(): Promise<void> {
         BENCH_MODEL,
         GATEWAY_BENCH_ENV,
         build.dist,
-        build.nodeArgs,
+        LIVE_HEAP ? [...(build.nodeArgs ?? imageCommand().nodeFlags), ...GC_PRELOAD] : build.nodeArgs,
       );
       try {
-        await measure(gateway.url);
+        await measure(gateway);
       } finally {
         await gateway.stop();
       }
