@@ -24,7 +24,7 @@ const VARIANT_NODE_ARGS = process.env.BENCH_VARIANT_NODE_ARGS;
 // BENCH_LIVE_HEAP=1: also the live heap (in use right after a forced full collection) after the load and
 // at the first and last soak samples; a leak shows there, without the sawtooth of the garbage.
 const LIVE_HEAP = process.env.BENCH_LIVE_HEAP === '1';
-const GC_PRELOAD = ['--expose-gc', '-r', join(__dirname, 'bench', 'full-gc-on-signal.cjs')];
+const GC_PRELOAD = ['--expose-gc', '-r', join(__dirname, 'bench', 'full-gc-on-signal.js')];
 const BODY = JSON.stringify({ prompt: 'Explain Kubernetes in simple terms:', max_tokens: 64 });
 
 async function memory(url: string): Promise<{ rss: number; heap: number }> {
