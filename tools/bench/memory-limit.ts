@@ -44,7 +44,9 @@ export function underMemoryLimit(
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, root.limitFile), String(bytes));
   } catch (error) {
-    throw new Error(`BENCH_MEMORY_LIMIT could not set up the cgroup ${dir} (root is needed): ${String(error)}`);
+    throw new Error(
+      `BENCH_MEMORY_LIMIT could not set up the cgroup ${dir} (root is needed): ${String(error)}`,
+    );
   }
   return {
     command: '/bin/sh',
