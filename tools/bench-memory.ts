@@ -11,6 +11,7 @@ import { join } from 'node:path';
 
 import { startBuiltOllamaGateway, type BenchGateway } from './bench-gateway';
 import { imageCommand } from './image-command';
+import { processCpuMs } from './bench/process-cpu';
 import { GATEWAY_BENCH_ENV } from './bench-overhead-env';
 import { startChildServer } from './bench/child-server';
 import { BENCH_MODEL } from './bench/fake-ollama-server';
@@ -67,12 +68,23 @@ async function measure(gateway: BenchGateway): Promise<void> {
   await sleep(1000);
   const idle = await memory(url);
   line('idle', idle);
+  const cpuBefore = processCpuMs(gateway.pid);
   const saturated = await load(url, { amount: REQUESTS });
+  const cpuAfter = processCpuMs(gateway.pid);
+  // What the heap settings cost: garbage collection is part of the server's CPU time (all threads).
+  const cpuUs =
+    cpuBefore === undefined || cpuAfter === undefined
+      ? NaN
+      : ((cpuAfter - cpuBefore) * 1000) / saturated.requests.total;
   const rate = saturated.requests.total / (saturated.duration || 1);
   const errors = saturated.errors + saturated.non2xx;
   await sleep(2000);
   const after = await memory(url);
-  line(`after ${saturated.requests.total} requests`, after, `(${rate.toFixed(0)} req/s, ${errors} errors)`);
+  line(
+    `after ${saturated.requests.total} requests`,
+    after,
+    `(${rate.toFixed(0)} req/s, ${cpuUs.toFixed(0)} µs CPU per request, ${errors} errors)`,
+  );
   console.log(
     `rss ${after.rss.toFixed(1)} MB (target <= 150 MB), ${(after.rss - idle.rss).toFixed(1)} MB above idle`,
   );
@@ -134,7 +146,10 @@ async function main(): Promise<void> {
       ...(VARIANT_NODE_ARGS === undefined
         ? []
         : [
-            { name: `gateway, ${VARIANT_NODE_ARGS}`, nodeArgs: VARIANT_NODE_ARGS.split(' ').filter(Boolean) },
+            {
+              name: `gateway, ${VARIANT_NODE_ARGS || 'no Node flags'}`,
+              nodeArgs: VARIANT_NODE_ARGS.split(' ').filter(Boolean),
+            },
           ]),
       { name: 'gateway' },
     ];
