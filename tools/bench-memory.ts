@@ -5,9 +5,9 @@
  * exports it on /metrics. The fake Ollama runs in its own process. BENCH_MEMORY_LIMIT=512Mi runs the
  * gateway in a memory cgroup of that size, as a pod; BENCH_LIVE_HEAP=1 adds the live heap.
  */
-import autocannon from 'autocannon';
-
 import { join } from 'node:path';
+
+import autocannon from 'autocannon';
 
 import { startBuiltOllamaGateway, type BenchGateway } from './bench-gateway';
 import { imageCommand } from './image-command';
