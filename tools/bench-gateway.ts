@@ -32,14 +32,14 @@ export async function startBuiltGateway(
   const main = resolve(dist, 'apps/gateway/src/main.js');
   // BENCH_MEMORY_LIMIT (e.g. 512Mi, the deployment's limit): run it in a memory cgroup, as a pod runs it.
   const limit = process.env.BENCH_MEMORY_LIMIT;
-  const { command, args } = limit
+  const { command, args, release } = limit
     ? underMemoryLimit(parseMemoryQuantity(limit), process.execPath, [...nodeArgs, main])
-    : { command: process.execPath, args: [...nodeArgs, main] };
+    : { command: process.execPath, args: [...nodeArgs, main], release: () => undefined };
   const child = spawn(command, args, {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const exited = once(child, 'exit');
+  const exited = once(child, 'exit').finally(release);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + readyTimeoutMs;
   while (Date.now() < deadline) {

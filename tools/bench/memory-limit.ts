@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const UNITS: Record<string, number> = { '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
@@ -12,8 +12,14 @@ export function parseMemoryQuantity(quantity: string): number {
   return Number(match[1]) * UNITS[match[2] ?? ''];
 }
 
+/** Where memory cgroups are made, and the file that holds one's limit. */
+export interface CgroupRoot {
+  dir: string;
+  limitFile: string;
+}
+
 /** Where a memory cgroup can be made: cgroup v2's unified tree, or v1's memory controller. */
-function cgroupRoot(): { dir: string; limitFile: string } | undefined {
+export function cgroupRoot(): CgroupRoot | undefined {
   if (existsSync('/sys/fs/cgroup/cgroup.controllers')) {
     return { dir: '/sys/fs/cgroup', limitFile: 'memory.max' };
   }
@@ -27,15 +33,16 @@ function cgroupRoot(): { dir: string; limitFile: string } | undefined {
  * `command args` wrapped so that it runs inside a memory cgroup limited to `bytes`, as a container
  * with that memory limit would: Node sizes its V8 heap from the limit it finds there (a 512Mi limit
  * gives a 256 MB old generation and 1 MB semi-spaces instead of the host's defaults). The shell moves
- * itself into the cgroup and then execs the command, so the process id stays the command's. Needs
+ * itself into the cgroup and then execs the command, so the process id stays the command's. `release`
+ * removes the cgroup once no process is left in it (the last gateway of a run to stop does). Needs
  * Linux and the right to create cgroups (root); throws otherwise.
  */
 export function underMemoryLimit(
   bytes: number,
   command: string,
   args: string[],
-): { command: string; args: string[] } {
-  const root = cgroupRoot();
+  root: CgroupRoot | undefined = cgroupRoot(),
+): { command: string; args: string[]; release: () => void } {
   if (root === undefined) {
     throw new Error('BENCH_MEMORY_LIMIT needs a Linux cgroup filesystem at /sys/fs/cgroup');
   }
@@ -48,8 +55,16 @@ export function underMemoryLimit(
       `BENCH_MEMORY_LIMIT could not set up the cgroup ${dir} (root is needed): ${String(error)}`,
     );
   }
+  const release = (): void => {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Another gateway of the run is still inside it; the last one to stop removes it.
+    }
+  };
   return {
     command: '/bin/sh',
     args: ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', dir, command, ...args],
+    release,
   };
 }
