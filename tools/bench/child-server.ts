@@ -12,16 +12,24 @@ export interface ChildServer {
 
 /**
  * Runs one of the TypeScript servers next to this file (`bare-proxy.ts`...) in its own Node process and
- * resolves with the URL it prints as `listening <url>`.
+ * resolves with the URL it prints as `listening <url>`. `nodeArgs` go to Node itself (`--cpu-prof`...).
  */
 export async function startChildServer(
   script: string,
   env: Record<string, string> = {},
   timeoutMs = 30_000,
+  nodeArgs: readonly string[] = [],
 ): Promise<ChildServer> {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(__dirname, script)],
+    [
+      ...nodeArgs,
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      resolve(__dirname, script),
+    ],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = once(child, 'exit');

@@ -26,6 +26,9 @@ export function componentOf({ functionName, url }: ProfileNode['callFrame']): st
   if (own) {
     return `gateway ${own[1]}`;
   }
+  if (url.includes('/tools/bench/')) {
+    return 'benchmark server (tools/bench)';
+  }
   if (functionName === 'writeHeapSnapshot') {
     return '(heap snapshot)';
   }
@@ -112,4 +115,30 @@ export function summariseCpuProfile(
     .sort((a, b) => b[1] - a[1])
     .map(([name, us]): [string, number] => [name, us / 1000]);
   return { busyMs: busyUs / 1000, windowMs: windowUs / 1000, fromMs: (load.from * bucketUs) / 1000, rows };
+}
+
+/** One component's self time per request in two profiles, in µs. */
+export interface ComponentComparison {
+  name: string;
+  baseUs: number;
+  targetUs: number;
+}
+
+/**
+ * Self time per request of every component in a base profile and a target profile (rows in ms, as
+ * summariseCpuProfile gives them, each divided by the requests served while it was taken), the
+ * components that cost the target the most over the base first.
+ */
+export function compareComponents(
+  base: { rows: Array<[string, number]>; requests: number },
+  target: { rows: Array<[string, number]>; requests: number },
+): ComponentComparison[] {
+  const perRequest = (rows: Array<[string, number]>, requests: number): Map<string, number> =>
+    new Map(rows.map(([name, ms]) => [name, (ms * 1000) / requests]));
+  const baseUs = perRequest(base.rows, base.requests);
+  const targetUs = perRequest(target.rows, target.requests);
+  const names = new Set([...baseUs.keys(), ...targetUs.keys()]);
+  return [...names]
+    .map((name) => ({ name, baseUs: baseUs.get(name) ?? 0, targetUs: targetUs.get(name) ?? 0 }))
+    .sort((a, b) => b.targetUs - b.baseUs - (a.targetUs - a.baseUs));
 }
