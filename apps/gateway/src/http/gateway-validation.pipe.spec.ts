@@ -5,8 +5,12 @@ import { BadRequestException, ValidationPipe, type ArgumentMetadata, type Type }
 import { EmbeddingsRequestDto } from '../embeddings/dto/embeddings-request.dto';
 import { GenerateRequestDto } from '../generate/dto/generate-request.dto';
 import { OllamaChatRequestDto } from '../ollama-api/dto/ollama-chat-request.dto';
-import { OllamaEmbedRequestDto } from '../ollama-api/dto/ollama-embed-request.dto';
+import {
+  OllamaEmbedRequestDto,
+  OllamaEmbeddingsRequestDto,
+} from '../ollama-api/dto/ollama-embed-request.dto';
 import { OllamaGenerateRequestDto } from '../ollama-api/dto/ollama-generate-request.dto';
+import { OllamaShowRequestDto } from '../ollama-api/dto/ollama-show-request.dto';
 import { ChatCompletionRequestDto } from '../openai/dto/chat-completion-request.dto';
 import { CompletionRequestDto } from '../openai/dto/completion-request.dto';
 import { ResponsesRequestDto } from '../responses/dto/responses-request.dto';
@@ -79,6 +83,8 @@ const bodies: Array<[Type<object>, Record<string, unknown>]> = [
     { model: 'qwen2.5:0.5b', prompt: 'hi', options: { num_predict: 8 }, keep_alive: '5m' },
   ],
   [OllamaEmbedRequestDto, { model: 'nomic-embed-text', input: 'hello', truncate: true }],
+  [OllamaEmbeddingsRequestDto, { model: 'nomic-embed-text', prompt: 'hello' }],
+  [OllamaShowRequestDto, { model: 'qwen2.5:0.5b', verbose: false }],
   [
     ResponsesRequestDto,
     {
@@ -135,6 +141,29 @@ function mutations(body: unknown, depth = 0): unknown[] {
   return out;
 }
 
+/** The body with one field, at any depth, replaced by a value of another JSON type, for each field. */
+function wrongTypes(body: unknown, depth = 0): Array<{ path: string; variant: unknown }> {
+  if (depth > 3 || typeof body !== 'object' || body === null) {
+    return [];
+  }
+  // A string becomes a number; a number, a boolean, a list or an object becomes a string.
+  const other = (value: unknown): unknown => (typeof value === 'string' ? 12345 : 'text');
+  const out: Array<{ path: string; variant: unknown }> = [];
+  for (const [key, value] of Object.entries(body)) {
+    const rebuild = (replacement: unknown): unknown =>
+      Array.isArray(body)
+        ? (body as unknown[]).map((item, index) => (String(index) === key ? replacement : item))
+        : { ...(body as Record<string, unknown>), [key]: replacement };
+    if (value !== null) {
+      out.push({ path: key, variant: rebuild(other(value)) });
+    }
+    for (const inner of wrongTypes(value, depth + 1)) {
+      out.push({ path: `${key}.${inner.path}`, variant: rebuild(inner.variant) });
+    }
+  }
+  return out;
+}
+
 type Outcome = { ok: true; value: unknown; type: unknown } | { ok: false; response: unknown };
 
 async function outcome(pipe: ValidationPipe, body: unknown, metatype: Type<object>): Promise<Outcome> {
@@ -180,6 +209,24 @@ describe('GatewayValidationPipe', () => {
       } finally {
         fallback.mockRestore();
       }
+    },
+  );
+
+  it.each(bodies.map(([dto, body]) => [dto.name, dto, body] as const))(
+    'reports a %s field of the wrong type as such, not as out of range, too long or empty',
+    async (_name, dto, body) => {
+      const misleading =
+        /(greater|less|shorter|longer) than|must contain (no more|at least)|should not be empty/;
+      const reported: Array<{ path: string; message: string }> = [];
+      for (const { path, variant } of wrongTypes(body)) {
+        const result = await outcome(new GatewayValidationPipe(), variant, dto);
+        if (!result.ok) {
+          const { message } = result.response as { message: string | string[] };
+          reported.push({ path, message: ([] as string[]).concat(message).join('; ') });
+        }
+      }
+      expect(reported.length).toBeGreaterThan(0);
+      expect(reported.filter(({ message }) => misleading.test(message))).toEqual([]);
     },
   );
 

@@ -9,6 +9,9 @@ export const GATEWAY_VALIDATION_OPTIONS: ValidationPipeOptions = {
   forbidNonWhitelisted: true,
   forbidUnknownValues: true,
   // One message per bad field: a body with thousands of bad elements must not cost thousands.
+  // class-validator checks a property's rules from the decorator nearest the property upwards and
+  // reports the first that fails, so every DTO writes its type rule last: a string temperature is
+  // "temperature must be a number", not "must not be greater than 2".
   stopAtFirstError: true,
   transform: true,
   transformOptions: { enableImplicitConversion: false },

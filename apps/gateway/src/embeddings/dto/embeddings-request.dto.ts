@@ -8,9 +8,9 @@ const MAX_TOKEN_ID = 2 ** 31 - 1;
 
 /** Body of POST /v1/embeddings, in OpenAI's names. */
 export class EmbeddingsRequestDto {
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   model!: string;
 
   /** A string, a list of strings, a list of token ids, or a list of token-id lists. */
@@ -22,15 +22,15 @@ export class EmbeddingsRequestDto {
   encoding_format?: 'float' | 'base64';
 
   @IsOptional()
-  @IsInt()
   @Min(1)
   @Max(65_536)
+  @IsInt()
   dimensions?: number;
 
   /** An end-user id for the caller's own tracking; it does not change the output. */
   @IsOptional()
-  @IsString()
   @MaxLength(256)
+  @IsString()
   user?: string;
 }
 

@@ -21,26 +21,26 @@ const OmittableNotNull = (): PropertyDecorator =>
 
 /** Body of POST /v1/generate. Unknown fields are rejected and nothing is coerced. */
 export class GenerateRequestDto {
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   prompt!: string;
 
   @OmittableNotNull()
-  @IsInt()
   @Min(1)
   @Max(MAX_TOKENS_LIMIT)
+  @IsInt()
   max_tokens: number = 256;
 
   @OmittableNotNull()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(2)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   temperature: number = 0.7;
 
   @OmittableNotNull()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   top_p: number = 0.9;
 
   /** Server-Sent Events instead of one JSON body. */

@@ -36,8 +36,8 @@ export class OllamaChatMessageDto {
 
   /** On a tool message: the function whose result this is. */
   @IsOptional()
-  @IsString()
   @MaxLength(64)
+  @IsString()
   tool_name?: string;
 
   /** Echoed back by clients that keep a model's reasoning in the history; it is not sent to the model. */
@@ -47,12 +47,12 @@ export class OllamaChatMessageDto {
 
 /** Body of POST /api/chat. */
 export class OllamaChatRequestDto extends OllamaGenerationRequestDto {
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_MESSAGES)
   @ValidateNested({ each: true })
   @Type(() => OllamaChatMessageDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_MESSAGES)
   @IsObject({ each: true, message: 'messages must be a list of message objects' })
+  @IsArray()
   messages!: OllamaChatMessageDto[];
 
   /** The same `{"type":"function","function":{…}}` list as OpenAI's chat. */

@@ -20,9 +20,9 @@ export const MAX_EMBED_INPUTS = 2048;
 const MAX_INPUT_LENGTH = 256 * 1024;
 
 abstract class OllamaEmbeddingBaseDto {
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   model!: string;
 
   /** Accepted and not forwarded, as on the generation routes. */
@@ -49,15 +49,15 @@ export class OllamaEmbedRequestDto extends OllamaEmbeddingBaseDto {
   truncate?: boolean;
 
   @IsOptional()
-  @IsInt()
   @Min(1)
   @Max(65_536)
+  @IsInt()
   dimensions?: number;
 }
 
 /** Body of the legacy POST /api/embeddings: one prompt, one vector. */
 export class OllamaEmbeddingsRequestDto extends OllamaEmbeddingBaseDto {
-  @IsString()
   @MaxLength(MAX_INPUT_LENGTH)
+  @IsString()
   prompt!: string;
 }

@@ -16,9 +16,9 @@ import { OllamaOptionsDto } from './ollama-options.dto';
 
 /** Fields /api/chat and /api/generate share, in Ollama's names. */
 export abstract class OllamaGenerationRequestDto {
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   model!: string;
 
   @IsOptional()

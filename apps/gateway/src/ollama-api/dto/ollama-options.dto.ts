@@ -26,52 +26,52 @@ const NOT_HONOURED = 'is not supported by this gateway: it would change the answ
 export class OllamaOptionsDto {
   /** -1 (Ollama's default) and -2 mean "until the model stops", capped like every generation here. */
   @IsOptional()
-  @IsInt()
   @Min(-2)
   @Max(MAX_OUTPUT_TOKENS)
+  @IsInt()
   num_predict?: number;
 
   @IsOptional()
-  @IsNumber(finite)
   @Min(0)
   @Max(2)
+  @IsNumber(finite)
   temperature?: number;
 
   @IsOptional()
-  @IsNumber(finite)
   @Min(0)
   @Max(1)
+  @IsNumber(finite)
   top_p?: number;
 
   @IsOptional()
-  @IsInt()
   @Min(-(2 ** 31))
   @Max(2 ** 31 - 1)
+  @IsInt()
   seed?: number;
 
   @IsOptional()
-  @IsArray()
+  @MaxLength(256, { each: true })
   @ArrayMaxSize(MAX_STOP_SEQUENCES)
   @IsString({ each: true })
-  @MaxLength(256, { each: true })
+  @IsArray()
   stop?: string[];
 
   @IsOptional()
-  @IsNumber(finite)
   @Min(-2)
   @Max(2)
+  @IsNumber(finite)
   presence_penalty?: number;
 
   @IsOptional()
-  @IsNumber(finite)
   @Min(-2)
   @Max(2)
+  @IsNumber(finite)
   frequency_penalty?: number;
 
   /** Checked against the model's context window when the request is mapped. */
   @IsOptional()
-  @IsInt()
   @Min(1)
+  @IsInt()
   num_ctx?: number;
 
   @AcceptOnly([], NOT_HONOURED)

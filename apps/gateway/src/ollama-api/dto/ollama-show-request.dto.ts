@@ -3,15 +3,15 @@ import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } fr
 /** Body of POST /api/show: `model`, or `name` as older clients send it. */
 export class OllamaShowRequestDto {
   @ValidateIf((body: OllamaShowRequestDto) => body.name === undefined)
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   model?: string;
 
   @IsOptional()
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   name?: string;
 
   @IsOptional()

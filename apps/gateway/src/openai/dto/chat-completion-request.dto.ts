@@ -49,8 +49,8 @@ export class ChatMessageDto {
 
   /** A participant name (multi-agent apps send one per message); chat templates have no slot for it. */
   @IsOptional()
-  @IsString()
   @MaxLength(MAX_NAME_LENGTH)
+  @IsString()
   name?: string;
 
   /** Echoed back from our own responses, so accepted when null. */
@@ -62,33 +62,33 @@ export class ChatMessageDto {
   tool_calls?: OpenAiToolCallDto[];
 
   @IsOptional()
-  @IsString()
   @IsNotEmpty()
   @MaxLength(MAX_NAME_LENGTH)
+  @IsString()
   tool_call_id?: string;
 }
 
 /** Body of POST /v1/chat/completions, in OpenAI's names. */
 export class ChatCompletionRequestDto extends OpenAiSamplingDto {
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_MESSAGES)
   @ValidateNested({ each: true })
   @Type(() => ChatMessageDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_MESSAGES)
+  @IsArray()
   // ValidateNested accepts a nested list as a "message" (it validates its elements, of which there are none).
   @IsObject({ each: true, message: 'messages must be a list of message objects' })
   messages!: ChatMessageDto[];
 
   @IsOptional()
-  @IsInt()
   @Min(1)
   @Max(MAX_OUTPUT_TOKENS)
+  @IsInt()
   max_tokens?: number;
 
   @IsOptional()
-  @IsInt()
   @Min(1)
   @Max(MAX_OUTPUT_TOKENS)
+  @IsInt()
   max_completion_tokens?: number;
 
   @IsOptional()
@@ -121,9 +121,9 @@ export class ChatCompletionRequestDto extends OpenAiSamplingDto {
   parallel_tool_calls?: boolean;
 
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(1)
   @IsIn(['text'], { each: true, message: 'modalities must be ["text"]: only text output is available' })
+  @ArrayMaxSize(1)
+  @IsArray()
   modalities?: string[];
 
   @AcceptOnly([], 'is not supported: only text output is available')

@@ -14,9 +14,9 @@ export class CompletionRequestDto extends OpenAiSamplingDto {
   prompt!: string | string[];
 
   @IsOptional()
-  @IsInt()
   @Min(1)
   @Max(MAX_OUTPUT_TOKENS)
+  @IsInt()
   max_tokens: number = DEFAULT_COMPLETION_TOKENS;
 
   @AcceptOnly([false], 'must be false: echoing the prompt is not supported')

@@ -32,27 +32,27 @@ export class StreamOptionsDto {
  * rejected by name, unless its value asks for the default behaviour (`n: 1`, `logit_bias: {}`).
  */
 export abstract class OpenAiSamplingDto {
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   model!: string;
 
   @IsOptional()
-  @IsNumber(finite)
   @Min(0)
   @Max(2)
+  @IsNumber(finite)
   temperature?: number;
 
   @IsOptional()
-  @IsNumber(finite)
   @Min(0)
   @Max(1)
+  @IsNumber(finite)
   top_p?: number;
 
   @IsOptional()
-  @IsInt()
   @Min(-(2 ** 31))
   @Max(2 ** 31 - 1)
+  @IsInt()
   seed?: number;
 
   @IsOptional()
@@ -60,15 +60,15 @@ export abstract class OpenAiSamplingDto {
   stop?: string | string[];
 
   @IsOptional()
-  @IsNumber(finite)
   @Min(-2)
   @Max(2)
+  @IsNumber(finite)
   presence_penalty?: number;
 
   @IsOptional()
-  @IsNumber(finite)
   @Min(-2)
   @Max(2)
+  @IsNumber(finite)
   frequency_penalty?: number;
 
   @IsOptional()
@@ -89,8 +89,8 @@ export abstract class OpenAiSamplingDto {
 
   /** An end-user id for the caller's own tracking; it does not change the output. */
   @IsOptional()
-  @IsString()
   @MaxLength(256)
+  @IsString()
   user?: string;
 
   @IsOptional()

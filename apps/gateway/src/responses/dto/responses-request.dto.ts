@@ -32,9 +32,9 @@ const STATELESS =
  * stored state, a built-in tool or a feature the backends lack is a 400 naming it.
  */
 export class ResponsesRequestDto {
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   model!: string;
 
   @IsResponseInput()
@@ -45,21 +45,21 @@ export class ResponsesRequestDto {
   instructions?: string | null;
 
   @IsOptional()
-  @IsInt()
   @Min(1)
   @Max(MAX_OUTPUT_TOKENS)
+  @IsInt()
   max_output_tokens?: number | null;
 
   @IsOptional()
-  @IsNumber(finite)
   @Min(0)
   @Max(2)
+  @IsNumber(finite)
   temperature?: number | null;
 
   @IsOptional()
-  @IsNumber(finite)
   @Min(0)
   @Max(1)
+  @IsNumber(finite)
   top_p?: number | null;
 
   @IsOptional()
@@ -83,8 +83,8 @@ export class ResponsesRequestDto {
   parallel_tool_calls?: boolean | null;
 
   @IsOptional()
-  @IsInt()
   @Min(0)
+  @IsInt()
   max_tool_calls?: number | null;
 
   /** Echoed in the response; it does not change the output. */
@@ -131,18 +131,18 @@ export class ResponsesRequestDto {
 
   /** Identifiers for the caller's own tracking and OpenAI's caching; they do not change the output. */
   @IsOptional()
-  @IsString()
   @MaxLength(256)
+  @IsString()
   user?: string | null;
 
   @IsOptional()
-  @IsString()
   @MaxLength(256)
+  @IsString()
   safety_identifier?: string | null;
 
   @IsOptional()
-  @IsString()
   @MaxLength(256)
+  @IsString()
   prompt_cache_key?: string | null;
 
   @IsOptional()
