@@ -74,6 +74,27 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
     });
 
   describe('generation', () => {
+    it("reads a body as JSON whatever its Content-Type, as Ollama does for its docs' `curl -d` examples", async () => {
+      const asCurlSendsIt = (path: string, body: unknown) =>
+        fetch(`${url}${path}`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            Authorization: `Bearer ${team.key}`,
+          },
+          body: JSON.stringify(body),
+        });
+      const res = await asCurlSendsIt('/api/generate', { model: MODEL, prompt: 'Hi', stream: false });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ model: MODEL, response: TOKENS.join(''), done: true });
+      // The OpenAI surface keeps to its contract: JSON bodies say so.
+      const openai = await asCurlSendsIt('/v1/chat/completions', {
+        model: MODEL,
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      expect(openai.status).toBe(415);
+    });
+
     it('chat without streaming answers one object with the text, done_reason, counts and durations', async () => {
       const reply = await client.chat({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }] });
       expect(reply).toMatchObject({

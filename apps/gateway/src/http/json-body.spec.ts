@@ -18,15 +18,17 @@ function appWith(maxBytes = 1024) {
     maxNodes: 32,
   });
   const app = express();
-  app.post('/', (req: Request, res: Response) => {
-    parse(req).then(
+  const route = (anyContentType: boolean) => (req: Request, res: Response) => {
+    parse(req, anyContentType).then(
       (body) => res.json({ body: body ?? null }),
       (error: unknown) => {
         const { status, code, message } = toApiError(error);
         res.status(status).json({ code, message });
       },
     );
-  });
+  };
+  app.post('/', route(false));
+  app.post('/any-type', route(true));
   return app;
 }
 
@@ -67,6 +69,26 @@ describe('createJsonBodyParser', () => {
     await request(appWith(100))
       .post('/')
       .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ a: 'x'.repeat(60), b: 'y'.repeat(60) }))
+      .expect(413);
+  });
+
+  it("with anyContentType, reads the body as JSON whatever its type, as Ollama's curl examples send it", async () => {
+    const form = 'application/x-www-form-urlencoded';
+    const sent = (body: string | Buffer, type?: string) => {
+      const req = request(app).post('/any-type');
+      return type === undefined ? req.send(body) : req.set('Content-Type', type).send(body);
+    };
+    expect((await sent('{"model":"m","prompt":"hi"}', form).expect(200)).body).toEqual({
+      body: { model: 'm', prompt: 'hi' },
+    });
+    expect((await sent('{"a":1}', 'text/plain').expect(200)).body).toEqual({ body: { a: 1 } });
+    expect((await sent(Buffer.from('{"a":1}')).expect(200)).body).toEqual({ body: { a: 1 } });
+    // Still JSON only, and still bounded.
+    expect((await sent('a=1', form).expect(400)).body.message).toBe('request body is not valid JSON');
+    await request(appWith(100))
+      .post('/any-type')
+      .set('Content-Type', form)
       .send(JSON.stringify({ a: 'x'.repeat(60), b: 'y'.repeat(60) }))
       .expect(413);
   });

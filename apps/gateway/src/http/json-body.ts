@@ -8,8 +8,13 @@ export interface JsonBodyLimits extends JsonLimits {
   maxBytes: number;
 }
 
-/** Reads a request's JSON body; resolves `undefined` when the request has none. */
-export type JsonBodyParser = (req: Request) => Promise<unknown>;
+/**
+ * Reads a request's JSON body; resolves `undefined` when the request has none. With `anyContentType`
+ * the body is JSON whatever its Content-Type says, as Ollama's own server reads it (its documentation's
+ * `curl ... -d '{...}'` sends `application/x-www-form-urlencoded`); otherwise a body that does not say
+ * `application/json` is refused with 415.
+ */
+export type JsonBodyParser = (req: Request, anyContentType?: boolean) => Promise<unknown>;
 
 type TextReader = (req: Request, res: Response, next: (error?: unknown) => void) => void;
 
@@ -20,7 +25,7 @@ type TextReader = (req: Request, res: Response, next: (error?: unknown) => void)
  */
 export function createJsonBodyParser(limits: JsonBodyLimits): JsonBodyParser {
   const read = text({ limit: limits.maxBytes, type: () => true }) as TextReader;
-  return async (req) => {
+  return async (req, anyContentType = false) => {
     if (!hasBody(req)) {
       return undefined;
     }
@@ -28,7 +33,7 @@ export function createJsonBodyParser(limits: JsonBodyLimits): JsonBodyParser {
     if (plainLength !== undefined) {
       return parseJsonText(await readPlainBody(req, plainLength), limits);
     }
-    if (!req.is('application/json')) {
+    if (!anyContentType && !req.is('application/json')) {
       throw new UnsupportedMediaTypeError();
     }
     return parseJsonText(await readText(read, req), limits);

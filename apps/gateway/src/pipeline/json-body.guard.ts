@@ -1,5 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
+import { contextOf } from '@gateway/request-context';
 import type { Request } from 'express';
 
 import { createJsonBodyParser, type JsonBodyParser } from '../http/json-body';
@@ -28,7 +29,8 @@ export class JsonBodyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
-    req.body = await this.parse(req);
+    // Ollama's surface reads any body as JSON, as Ollama does; RouteContextGuard has set the family.
+    req.body = await this.parse(req, contextOf(req).api === 'ollama');
     return true;
   }
 }
