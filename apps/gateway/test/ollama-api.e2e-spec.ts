@@ -175,6 +175,23 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
       expect(ollama.calls).toHaveLength(calls);
     });
 
+    it("a chat with no messages answers done_reason 'load' without a backend call, as Ollama does", async () => {
+      const calls = ollama.calls.length;
+      const reply = await client.chat({ model: MODEL, messages: [] });
+      expect(reply).toMatchObject({
+        model: MODEL,
+        message: { role: 'assistant', content: '' },
+        done: true,
+        done_reason: 'load',
+      });
+      const withoutMessages = await post('/api/chat', { model: MODEL });
+      expect(withoutMessages.status).toBe(200);
+      expect(await withoutMessages.json()).toMatchObject({ done: true, done_reason: 'load' });
+      expect(ollama.calls).toHaveLength(calls);
+      // The model is still checked: an unknown one is a 404, as for any chat.
+      expect((await post('/api/chat', { model: 'nope:1b', messages: [] })).status).toBe(404);
+    });
+
     it('num_predict -1 (unlimited) runs up to the gateway cap; format passes through', async () => {
       await client.chat({
         model: MODEL,

@@ -32,6 +32,10 @@ export class OllamaGenerationController {
     @Ctx() ctx: RequestContext,
     @Res() res: Response,
   ): Promise<void> {
+    if (!body.messages?.length) {
+      this.answerLoaded(ctx, res, 'chat', body.model);
+      return;
+    }
     const request = await this.admission.admit(ctx, res, body.model, (entry) =>
       toOllamaChatGenerationRequest(body, entry.backendModel, this.contextLimit(entry)),
     );
@@ -46,9 +50,7 @@ export class OllamaGenerationController {
     @Res() res: Response,
   ): Promise<void> {
     if (!body.prompt) {
-      // Ollama answers an empty prompt by loading the model; the gateway's models are always served.
-      const entry = this.admission.resolve(ctx, body.model);
-      res.status(200).json(new OllamaAnswer('generate', normaliseModelName(entry.id)).loaded());
+      this.answerLoaded(ctx, res, 'generate', body.model);
       return;
     }
     const request = await this.admission.admit(ctx, res, body.model, (entry) =>
@@ -61,6 +63,20 @@ export class OllamaGenerationController {
   }
 
   /** The model's configured context, else the embedded engine's window; unknown for an Ollama default. */
+  /**
+   * Ollama answers a generate without a prompt, or a chat without messages, by loading the model.
+   * The gateway's models are always served: the answer says so once the model is known to the caller.
+   */
+  private answerLoaded(
+    ctx: RequestContext,
+    res: Response,
+    endpoint: 'chat' | 'generate',
+    model: string,
+  ): void {
+    const entry = this.admission.resolve(ctx, model);
+    res.status(200).json(new OllamaAnswer(endpoint, normaliseModelName(entry.id)).loaded());
+  }
+
   private contextLimit(entry: CatalogEntry): ContextLimit {
     const { backend, embeddedContextSize } = this.config.inference;
     return entry.contextLength ?? (backend === 'embedded' ? embeddedContextSize : undefined);

@@ -16,7 +16,7 @@ export function toOllamaChatGenerationRequest(
   model: string,
   contextLimit: ContextLimit,
 ): GenerationRequest {
-  const messages = toOllamaChatMessages(body.messages);
+  const messages = toOllamaChatMessages(body.messages ?? []);
   const tools = toToolUse({ tools: body.tools });
   return {
     model,

@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  ArrayMinSize,
   IsArray,
   IsIn,
   IsObject,
@@ -45,15 +44,15 @@ export class OllamaChatMessageDto {
   thinking?: string;
 }
 
-/** Body of POST /api/chat. */
+/** Body of POST /api/chat. No messages, or none at all, asks Ollama to load the model. */
 export class OllamaChatRequestDto extends OllamaGenerationRequestDto {
+  @IsOptional()
   @ValidateNested({ each: true })
   @Type(() => OllamaChatMessageDto)
-  @ArrayMinSize(1)
   @ArrayMaxSize(MAX_MESSAGES)
   @IsObject({ each: true, message: 'messages must be a list of message objects' })
   @IsArray()
-  messages!: OllamaChatMessageDto[];
+  messages?: OllamaChatMessageDto[];
 
   /** The same `{"type":"function","function":{…}}` list as OpenAI's chat. */
   @IsOptional()
