@@ -55,6 +55,32 @@ describe('Responses and Ollama dialects on the embedded backend', () => {
       expect(parts.map((p) => p.message.content).join('')).toBe(whole.message.content);
     });
 
+    it('top_k 1 samples greedily: the text of temperature 0 at any temperature and seed', async () => {
+      const generate = async (options: Record<string, number>) =>
+        (
+          await ollama.generate({
+            model: MODEL,
+            prompt: 'Once upon',
+            options: { num_predict: 12, ...options },
+          })
+        ).response;
+      const greedy = await generate({ temperature: 0 });
+      const seeds = [1, 2, 3];
+      const sampled = await Promise.all(seeds.map((seed) => generate({ temperature: 1.5, seed })));
+      // Without the filter these settings do sample: at least one seed leaves the greedy path.
+      expect(sampled.some((text) => text !== greedy)).toBe(true);
+      for (const seed of seeds) {
+        expect(await generate({ temperature: 1.5, seed, top_k: 1 })).toBe(greedy);
+      }
+      // The other samplers and the repeat penalty are taken too.
+      const penalised = await ollama.generate({
+        model: MODEL,
+        prompt: 'Once upon',
+        options: { num_predict: 4, min_p: 0.05, repeat_penalty: 1.3, repeat_last_n: 16 },
+      });
+      expect(penalised.done).toBe(true);
+    });
+
     it('generate with a token limit ends with done_reason length', async () => {
       const reply = await ollama.generate({
         model: MODEL,

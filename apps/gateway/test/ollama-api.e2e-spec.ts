@@ -192,6 +192,30 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
       expect((await post('/api/chat', { model: 'nope:1b', messages: [] })).status).toBe(404);
     });
 
+    it("Ollama's top_k, min_p and repeat penalty reach Ollama, within Ollama's ranges", async () => {
+      await client.chat({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'Hi' }],
+        options: { top_k: 20, min_p: 0.05, repeat_penalty: 1.2, repeat_last_n: -1 },
+      });
+      expect(ollama.generationCalls().at(-1)?.body).toMatchObject({
+        options: { top_k: 20, min_p: 0.05, repeat_penalty: 1.2, repeat_last_n: -1 },
+      });
+      const calls = ollama.calls.length;
+      const refused = async (options: object) => {
+        const res = await post('/api/chat', {
+          model: MODEL,
+          messages: [{ role: 'user', content: 'Hi' }],
+          options,
+        });
+        expect(res.status).toBe(400);
+        return ((await res.json()) as { error: string }).error;
+      };
+      expect(await refused({ top_k: -1 })).toBe('options.top_k must not be less than 0');
+      expect(await refused({ repeat_penalty: 'high' })).toMatch(/^options\.repeat_penalty must be a number/);
+      expect(ollama.calls).toHaveLength(calls);
+    });
+
     it('num_predict -1 (unlimited) runs up to the gateway cap; format passes through', async () => {
       await client.chat({
         model: MODEL,
@@ -355,7 +379,7 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
 
     it('rejects options it cannot honour and fields it does not know, naming them', async () => {
       const cases: Array<[object, string]> = [
-        [{ options: { top_k: 40 } }, 'options.top_k'],
+        [{ options: { mirostat: 2 } }, 'options.mirostat'],
         [{ options: { num_predict: 100_000 } }, 'options.num_predict'],
         [{ tools: [{ type: 'web_search' }] }, 'tools'],
         [{ messages: [{ role: 'tool', content: 'orphan', tool_name: 'f' }] }, 'messages[0]'],

@@ -1,23 +1,11 @@
-import type {
-  ChatWrapper,
-  LlamaContextSequence,
-  LlamaModel,
-  SequenceEvaluateOptions,
-  Token,
-} from 'node-llama-cpp';
+import type { ChatWrapper, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 
 import { completionBudget } from '@gateway/inference';
 import { parseForcedToolCall } from '@gateway/inference';
-import { DEFAULT_TEMPERATURE } from '@gateway/inference';
-import type {
-  FinishReason,
-  GenerationEvent,
-  GenerationRequest,
-  GenerationResult,
-  SamplingParams,
-} from '@gateway/inference';
+import type { FinishReason, GenerationEvent, GenerationRequest, GenerationResult } from '@gateway/inference';
 import { toChatHistory, toChatModelFunctions } from './embedded-chat-history';
 import { prepareConstraints, type GrammarFactory } from './embedded-constraints';
+import { samplingOptions } from './embedded-sampling';
 import { IncrementalDetokenizer } from './incremental-detokenizer';
 import { abortError } from './sequence-pool';
 import { StopSequences } from './stop-sequences';
@@ -30,9 +18,6 @@ export interface EngineHandle {
   contextSize: number;
   grammarFor: GrammarFactory;
 }
-
-/** OpenAI's penalties count tokens generated so far; the engine looks at this many of the latest. */
-const PENALTY_WINDOW = 256;
 
 interface PreparedInput {
   tokens: Token[];
@@ -119,28 +104,6 @@ export async function* generateOnSequence(
       promptEvalMs: (firstTokenAt ?? ended) - started,
       evalMs: firstTokenAt === undefined ? undefined : ended - firstTokenAt,
     },
-  };
-}
-
-function samplingOptions(params: SamplingParams, generated: Token[]): SequenceEvaluateOptions {
-  const { presencePenalty = 0, frequencyPenalty = 0 } = params;
-  const penalised = presencePenalty !== 0 || frequencyPenalty !== 0;
-  return {
-    temperature: params.temperature ?? DEFAULT_TEMPERATURE,
-    topP: params.topP,
-    seed: params.seed,
-    ...(penalised
-      ? {
-          repeatPenalty: {
-            punishTokens: () => generated.slice(-PENALTY_WINDOW),
-            maxPunishTokens: PENALTY_WINDOW,
-            // OpenAI has no multiplicative repeat penalty: only its two additive ones apply.
-            penalty: 1,
-            presencePenalty,
-            frequencyPenalty,
-          },
-        }
-      : {}),
   };
 }
 

@@ -25,6 +25,14 @@ export interface SamplingParams {
   stop?: string[];
   presencePenalty?: number;
   frequencyPenalty?: number;
+  /** Ollama's and llama.cpp's samplers: only the K most likely tokens (0: all of them). */
+  topK?: number;
+  /** Ollama's and llama.cpp's samplers: drop tokens below this share of the likeliest one's probability. */
+  minP?: number;
+  /** Multiplicative penalty on tokens seen in the last `repeatLastN` (1: none). */
+  repeatPenalty?: number;
+  /** How many recent tokens the penalties look at: 0 turns them off, -1 means the whole context. */
+  repeatLastN?: number;
   /** `json` for any JSON object, or a JSON schema the output must follow. */
   format?: 'json' | Record<string, unknown>;
 }

@@ -21,6 +21,10 @@ describe('toOllamaOptions', () => {
         stop: ['\n\n'],
         presencePenalty: 0.5,
         frequencyPenalty: -0.5,
+        topK: 20,
+        minP: 0.05,
+        repeatPenalty: 1.2,
+        repeatLastN: -1,
       }),
     ).toEqual({
       num_predict: 50,
@@ -30,6 +34,10 @@ describe('toOllamaOptions', () => {
       stop: ['\n\n'],
       presence_penalty: 0.5,
       frequency_penalty: -0.5,
+      top_k: 20,
+      min_p: 0.05,
+      repeat_penalty: 1.2,
+      repeat_last_n: -1,
     });
   });
 

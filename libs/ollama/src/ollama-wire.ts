@@ -13,6 +13,10 @@ export interface OllamaOptions {
   stop?: string[];
   presence_penalty?: number;
   frequency_penalty?: number;
+  top_k?: number;
+  min_p?: number;
+  repeat_penalty?: number;
+  repeat_last_n?: number;
   num_thread?: number;
 }
 
@@ -65,6 +69,18 @@ export function toOllamaOptions(
   }
   if (params.frequencyPenalty !== undefined) {
     options.frequency_penalty = params.frequencyPenalty;
+  }
+  if (params.topK !== undefined) {
+    options.top_k = params.topK;
+  }
+  if (params.minP !== undefined) {
+    options.min_p = params.minP;
+  }
+  if (params.repeatPenalty !== undefined) {
+    options.repeat_penalty = params.repeatPenalty;
+  }
+  if (params.repeatLastN !== undefined) {
+    options.repeat_last_n = params.repeatLastN;
   }
   return options;
 }

@@ -23,6 +23,10 @@ describe('Ollama requests mapped onto a GenerationRequest', () => {
           seed: 3,
           stop: ['', 'END'],
           presence_penalty: 1,
+          top_k: 0,
+          min_p: 0.1,
+          repeat_penalty: 1.1,
+          repeat_last_n: 64,
         },
         format: 'json',
       }),
@@ -37,6 +41,10 @@ describe('Ollama requests mapped onto a GenerationRequest', () => {
       stop: ['END'],
       presencePenalty: 1,
       frequencyPenalty: undefined,
+      topK: 0,
+      minP: 0.1,
+      repeatPenalty: 1.1,
+      repeatLastN: 64,
       format: 'json',
     });
   });

@@ -62,6 +62,10 @@ function samplingParams(body: OllamaGenerationRequestDto, contextLimit: ContextL
     stop: stop && stop.length > 0 ? stop : undefined,
     presencePenalty: options.presence_penalty,
     frequencyPenalty: options.frequency_penalty,
+    topK: options.top_k,
+    minP: options.min_p,
+    repeatPenalty: options.repeat_penalty,
+    repeatLastN: options.repeat_last_n,
     format: body.format === '' ? undefined : body.format,
   };
 }

@@ -19,7 +19,8 @@ const NOT_HONOURED = 'is not supported by this gateway: it would change the answ
 
 /**
  * Ollama's `options`, in its names. Sampling options the gateway honours are validated like their
- * OpenAI counterparts; `num_ctx` is checked against the model's context; the hardware and runtime
+ * OpenAI counterparts (`top_k`, `min_p`, `repeat_penalty` and `repeat_last_n`, which OpenAI lacks, by
+ * Ollama's own ranges); `num_ctx` is checked against the model's context; the hardware and runtime
  * options Ollama reads at model load are the operator's to choose, so they are accepted and not sent;
  * sampling options the backends cannot honour are rejected by name.
  */
@@ -74,19 +75,33 @@ export class OllamaOptionsDto {
   @IsInt()
   num_ctx?: number;
 
-  @AcceptOnly([], NOT_HONOURED)
+  /** 0 turns the filter off, as in Ollama. */
+  @IsOptional()
+  @Min(0)
+  @Max(1_000_000)
+  @IsInt()
   top_k?: number;
 
-  @AcceptOnly([], NOT_HONOURED)
+  @IsOptional()
+  @Min(0)
+  @Max(1)
+  @IsNumber(finite)
   min_p?: number;
 
   @AcceptOnly([], NOT_HONOURED)
   typical_p?: number;
 
-  @AcceptOnly([], NOT_HONOURED)
+  @IsOptional()
+  @Min(0)
+  @Max(2)
+  @IsNumber(finite)
   repeat_penalty?: number;
 
-  @AcceptOnly([], NOT_HONOURED)
+  /** -1: the whole context; 0: no penalty; otherwise that many recent tokens. */
+  @IsOptional()
+  @Min(-1)
+  @Max(MAX_OUTPUT_TOKENS)
+  @IsInt()
   repeat_last_n?: number;
 
   @AcceptOnly([], NOT_HONOURED)
