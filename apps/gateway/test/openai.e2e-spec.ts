@@ -284,8 +284,28 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
         store: false,
         parallel_tool_calls: false,
         tool_choice: 'none',
+        safety_identifier: 'hashed-user-1',
+        prompt_cache_key: 'support-bot',
       });
       expect(completion.choices).toHaveLength(1);
+      const upstream = lastUpstreamBody();
+      expect(JSON.stringify(upstream)).not.toMatch(/hashed-user-1|support-bot/);
+    });
+
+    it('names what it cannot do: predicted outputs and reasoning effort', async () => {
+      for (const extra of [
+        { prediction: { type: 'content', content: 'x' } },
+        { reasoning_effort: 'low' },
+      ] as const) {
+        const error = await client.chat.completions
+          .create({ model: MODEL, messages: [{ role: 'user', content: 'x' }], ...extra })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+        expect((error as InstanceType<typeof OpenAI.BadRequestError>).message).toMatch(/is not supported: /);
+      }
     });
 
     it('treats explicit nulls, as some clients send them, as "not set"', async () => {
@@ -303,6 +323,10 @@ describe('OpenAI-compatible API, driven by the official openai SDK', () => {
         tools: null,
         response_format: null,
         stream_options: null,
+        prediction: null,
+        reasoning_effort: null,
+        safety_identifier: null,
+        prompt_cache_key: null,
       };
       const completion = await client.chat.completions.create(
         body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,

@@ -128,6 +128,24 @@ export class ChatCompletionRequestDto extends OpenAiSamplingDto {
 
   @AcceptOnly([], 'is not supported: only text output is available')
   audio?: null;
+
+  @AcceptOnly([], 'is not supported: predicted outputs are not available')
+  prediction?: null;
+
+  @AcceptOnly([], 'is not supported: reasoning output is not available on this gateway')
+  reasoning_effort?: null;
+
+  /** The successor of `user` in OpenAI's API: an end-user id for the caller's own tracking. */
+  @IsOptional()
+  @MaxLength(256)
+  @IsString()
+  safety_identifier?: string;
+
+  /** A caching hint for OpenAI's servers; prompts are not cached across requests here, so it changes nothing. */
+  @IsOptional()
+  @MaxLength(256)
+  @IsString()
+  prompt_cache_key?: string;
 }
 
 export type ResponseFormat =
