@@ -62,10 +62,10 @@ export class OllamaGenerationController {
     });
   }
 
-  /** The model's configured context, else the embedded engine's window; unknown for an Ollama default. */
   /**
    * Ollama answers a generate without a prompt, or a chat without messages, by loading the model.
-   * The gateway's models are always served: the answer says so once the model is known to the caller.
+   * The gateway's models are always served, so the answer says so at once; a model the caller may not
+   * use, or that is not served, is still a 404.
    */
   private answerLoaded(
     ctx: RequestContext,
@@ -77,6 +77,7 @@ export class OllamaGenerationController {
     res.status(200).json(new OllamaAnswer(endpoint, normaliseModelName(entry.id)).loaded());
   }
 
+  /** The model's configured context, else the embedded engine's window; unknown for an Ollama default. */
   private contextLimit(entry: CatalogEntry): ContextLimit {
     const { backend, embeddedContextSize } = this.config.inference;
     return entry.contextLength ?? (backend === 'embedded' ? embeddedContextSize : undefined);
