@@ -5,7 +5,8 @@
  * each package, Node's own layers, garbage collection) with the CPU cost per request, and the largest
  * object types on the heap. The Nest + Express proxy of `bench:overhead` is profiled under the same load
  * with the same Node flags, and each component's cost per request is printed for both: what the
- * product's features add to the least this framework spends on the same proxying. A second gateway is then loaded the same way under V8's sampling heap
+ * product's features add to the least this framework spends on the same proxying. A second gateway is
+ * then loaded the same way under V8's sampling heap
  * profiler (BENCH_ALLOCATION_S seconds; it slows the gateway down, hence its own run) to print the bytes
  * each request allocates, per component and per function: what the garbage collector has to clear.
  * With ALLOCATION_SURVIVORS=1 it counts only what outlived the young generation instead: what fills the
