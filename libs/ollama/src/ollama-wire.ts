@@ -37,6 +37,20 @@ export interface OllamaFinalChunk {
   eval_duration?: number;
 }
 
+type NumericKey<T> = { [K in keyof T]-?: T[K] extends number | undefined ? K : never }[keyof T];
+
+/** The numeric sampling parameters Ollama takes as they are: ours, and its name for each. */
+const PASSED_AS_IS: ReadonlyArray<[NumericKey<SamplingParams>, NumericKey<OllamaOptions>]> = [
+  ['topP', 'top_p'],
+  ['seed', 'seed'],
+  ['presencePenalty', 'presence_penalty'],
+  ['frequencyPenalty', 'frequency_penalty'],
+  ['topK', 'top_k'],
+  ['minP', 'min_p'],
+  ['repeatPenalty', 'repeat_penalty'],
+  ['repeatLastN', 'repeat_last_n'],
+];
+
 /** Maps our sampling parameters onto Ollama's `options` (its names, its units). */
 export function toOllamaOptions(
   params: SamplingParams,
@@ -53,34 +67,16 @@ export function toOllamaOptions(
   if (server.numThread !== undefined) {
     options.num_thread = server.numThread;
   }
-  if (params.topP !== undefined) {
-    options.top_p = params.topP;
-  }
-  if (params.seed !== undefined) {
-    options.seed = params.seed;
+  for (const [param, option] of PASSED_AS_IS) {
+    const value = params[param];
+    if (value !== undefined) {
+      options[option] = value;
+    }
   }
   // An empty stop string matches nothing useful; Ollama would receive it as is.
   const stop = params.stop?.filter((sequence) => sequence !== '');
   if (stop !== undefined && stop.length > 0) {
     options.stop = stop;
-  }
-  if (params.presencePenalty !== undefined) {
-    options.presence_penalty = params.presencePenalty;
-  }
-  if (params.frequencyPenalty !== undefined) {
-    options.frequency_penalty = params.frequencyPenalty;
-  }
-  if (params.topK !== undefined) {
-    options.top_k = params.topK;
-  }
-  if (params.minP !== undefined) {
-    options.min_p = params.minP;
-  }
-  if (params.repeatPenalty !== undefined) {
-    options.repeat_penalty = params.repeatPenalty;
-  }
-  if (params.repeatLastN !== undefined) {
-    options.repeat_last_n = params.repeatLastN;
   }
   return options;
 }
