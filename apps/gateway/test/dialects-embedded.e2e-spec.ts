@@ -109,7 +109,9 @@ describe('Responses and Ollama dialects on the embedded backend', () => {
 
     it('list, show and ps describe the served model', async () => {
       expect((await ollama.list()).models.map((m) => m.name)).toEqual([`${MODEL}:latest`]);
-      expect(await ollama.show({ model: MODEL })).toMatchObject({ capabilities: ['completion'] });
+      const shown = await ollama.show({ model: MODEL });
+      expect(shown).toMatchObject({ capabilities: ['completion'] });
+      expect(shown.parameters).toMatch(new RegExp(`^num_ctx\\s+${CONTEXT}$`));
       const { models } = await ollama.ps();
       expect(models).toEqual([expect.objectContaining({ name: `${MODEL}:latest`, context_length: CONTEXT })]);
     });

@@ -43,7 +43,7 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
       JSON.stringify({
         models: [
           { id: MODEL, backendModel: MODEL },
-          { id: OTHER, backendModel: OTHER },
+          { id: OTHER, backendModel: OTHER, contextLength: 4096 },
         ],
       }),
     );
@@ -332,6 +332,12 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
       const res = await post('/api/show', { model: 'nope' });
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual({ error: expect.stringContaining("'nope'") });
+    });
+
+    it("show gives the context a model runs with as Ollama's num_ctx parameter, when the table sets one", async () => {
+      // Continue and Open WebUI size their prompts from it; without one, Ollama's own default applies.
+      expect((await client.show({ model: OTHER })).parameters).toMatch(/^num_ctx\s+4096$/);
+      expect((await client.show({ model: MODEL })).parameters).toBe('');
     });
 
     it('ps lists the served models the backend has loaded', async () => {

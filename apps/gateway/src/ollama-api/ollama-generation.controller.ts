@@ -15,6 +15,7 @@ import {
 } from './ollama-request.mapping';
 import { OllamaAnswer } from './ollama-response.mapping';
 import { OllamaResponder } from './ollama-responder';
+import { servedContextLength } from './served-context';
 
 /** Ollama's generation routes over whichever backend is configured. */
 @SpeaksApi('ollama')
@@ -77,9 +78,7 @@ export class OllamaGenerationController {
     res.status(200).json(new OllamaAnswer(endpoint, normaliseModelName(entry.id)).loaded());
   }
 
-  /** The model's configured context, else the embedded engine's window; unknown for an Ollama default. */
   private contextLimit(entry: CatalogEntry): ContextLimit {
-    const { backend, embeddedContextSize } = this.config.inference;
-    return entry.contextLength ?? (backend === 'embedded' ? embeddedContextSize : undefined);
+    return servedContextLength(entry, this.config.inference);
   }
 }

@@ -13,6 +13,7 @@ import type { Request } from 'express';
 
 import { OllamaShowRequestDto } from './dto/ollama-show-request.dto';
 import { describeModel, type OllamaModelDescription } from './ollama-model-description';
+import { servedContextLength, showParameters } from './served-context';
 
 /** The Ollama API version whose behaviour these routes follow; clients compare it to enable features. */
 export const OLLAMA_API_VERSION = '0.12.0';
@@ -49,7 +50,7 @@ export class OllamaModelsController {
     return {
       license: '',
       modelfile: '',
-      parameters: '',
+      parameters: showParameters(servedContextLength(entry, this.config.inference)),
       template: '',
       details,
       model_info: {},
@@ -71,16 +72,17 @@ export class OllamaModelsController {
           .catch(() => false),
       ),
     );
-    const contextLength =
-      this.config.inference.backend === 'embedded' ? this.config.inference.embeddedContextSize : undefined;
     return {
       models: entries
         .filter((_, i) => loaded[i])
-        .map((entry) => ({
-          ...describeModel(entry, this.servedSince),
-          size_vram: 0,
-          ...(contextLength === undefined ? {} : { context_length: contextLength }),
-        })),
+        .map((entry) => {
+          const contextLength = servedContextLength(entry, this.config.inference);
+          return {
+            ...describeModel(entry, this.servedSince),
+            size_vram: 0,
+            ...(contextLength === undefined ? {} : { context_length: contextLength }),
+          };
+        }),
     };
   }
 
