@@ -35,7 +35,7 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
   let client: Ollama;
 
   beforeAll(async () => {
-    ollama = await new FakeOllama({ models: [MODEL, OTHER], loaded: [MODEL] }).start();
+    ollama = await new FakeOllama({ models: [MODEL, OTHER], loaded: [MODEL, OTHER] }).start();
     keysFile.write([team.entry, otherOnly.entry, oneCall.entry]);
     const modelsFile = join(keysFile.dir, 'models.json');
     writeFileSync(
@@ -201,6 +201,12 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
       expect(ollama.generationCalls().at(-1)?.body).toMatchObject({
         options: { top_k: 20, min_p: 0.05, repeat_penalty: 1.2, repeat_last_n: -1 },
       });
+      // Each bound holds, and one step past it is refused.
+      await client.chat({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'Hi' }],
+        options: { top_k: 1_000_000, min_p: 1, repeat_penalty: 2, repeat_last_n: 8192 },
+      });
       const calls = ollama.calls.length;
       const refused = async (options: object) => {
         const res = await post('/api/chat', {
@@ -212,6 +218,16 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
         return ((await res.json()) as { error: string }).error;
       };
       expect(await refused({ top_k: -1 })).toBe('options.top_k must not be less than 0');
+      expect(await refused({ top_k: 1_000_001 })).toBe('options.top_k must not be greater than 1000000');
+      expect(await refused({ min_p: -0.01 })).toBe('options.min_p must not be less than 0');
+      expect(await refused({ min_p: 1.01 })).toBe('options.min_p must not be greater than 1');
+      expect(await refused({ repeat_penalty: 2.01 })).toBe(
+        'options.repeat_penalty must not be greater than 2',
+      );
+      expect(await refused({ repeat_last_n: -2 })).toBe('options.repeat_last_n must not be less than -1');
+      expect(await refused({ repeat_last_n: 8193 })).toBe(
+        'options.repeat_last_n must not be greater than 8192',
+      );
       expect(await refused({ repeat_penalty: 'high' })).toMatch(/^options\.repeat_penalty must be a number/);
       expect(ollama.calls).toHaveLength(calls);
     });
@@ -340,9 +356,11 @@ describe("Ollama's native API served by the gateway (fake Ollama upstream, real 
       expect((await client.show({ model: MODEL })).parameters).toBe('');
     });
 
-    it('ps lists the served models the backend has loaded', async () => {
+    it('ps lists the served models the backend has loaded, with the context the table gives them', async () => {
       const { models } = await client.ps();
-      expect(models.map((m) => m.name)).toEqual([MODEL]);
+      expect(models.map((m) => m.name)).toEqual([MODEL, OTHER]);
+      expect(models[0]).not.toHaveProperty('context_length');
+      expect(models[1]).toMatchObject({ context_length: 4096 });
     });
 
     it('version, GET / and HEAD / answer like Ollama; / needs no key', async () => {

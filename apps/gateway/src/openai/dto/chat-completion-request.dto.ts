@@ -141,7 +141,7 @@ export class ChatCompletionRequestDto extends OpenAiSamplingDto {
   @IsString()
   safety_identifier?: string;
 
-  /** A caching hint for OpenAI's servers; prompts are not cached across requests here, so it changes nothing. */
+  /** A routing hint for OpenAI's prompt cache; the backends reuse a prompt's prefix on their own. */
   @IsOptional()
   @MaxLength(256)
   @IsString()
